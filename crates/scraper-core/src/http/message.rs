@@ -1,0 +1,167 @@
+//! What a site asks the upstream client for (`Request`) and what it gets back (`Response`).
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use reqwest::Method;
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::error::ScrapeError;
+
+/// An upstream request, built by a site and sent with [`crate::Context::fetch`].
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub(crate) method: Method,
+    pub(crate) url: Result<Url, String>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Option<Bytes>,
+    pub(crate) extra_hosts: Vec<String>,
+}
+
+impl Request {
+    /// A request with `method` to `url` (an invalid URL fails when the request is sent).
+    pub fn new(method: Method, url: impl AsRef<str>) -> Self {
+        let url = url.as_ref();
+        Self {
+            method,
+            url: Url::parse(url).map_err(|e| format!("invalid upstream URL {url:?}: {e}")),
+            headers: Vec::new(),
+            body: None,
+            extra_hosts: Vec::new(),
+        }
+    }
+
+    /// A `GET` request.
+    pub fn get(url: impl AsRef<str>) -> Self {
+        Self::new(Method::GET, url)
+    }
+
+    /// A `POST` request.
+    pub fn post(url: impl AsRef<str>) -> Self {
+        Self::new(Method::POST, url)
+    }
+
+    /// A request for an already-parsed URL.
+    pub fn get_url(url: Url) -> Self {
+        Self { method: Method::GET, url: Ok(url), headers: Vec::new(), body: None, extra_hosts: Vec::new() }
+    }
+
+    /// Appends query pairs, percent-encoded.
+    pub fn query<K: AsRef<str>, V: AsRef<str>>(mut self, pairs: &[(K, V)]) -> Self {
+        if let Ok(url) = &mut self.url {
+            url.query_pairs_mut().extend_pairs(pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())));
+        }
+        self
+    }
+
+    /// Sets a header, replacing the default of the same name.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// A JSON body (and its content type).
+    pub fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(bytes.into()),
+            Err(e) => self.url = Err(format!("unserialisable JSON body: {e}")),
+        }
+        self.header("content-type", "application/json")
+    }
+
+    /// A form body (and its content type).
+    pub fn form<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_urlencoded::to_string(body) {
+            Ok(text) => self.body = Some(text.into()),
+            Err(e) => self.url = Err(format!("unserialisable form body: {e}")),
+        }
+        self.header("content-type", "application/x-www-form-urlencoded")
+    }
+
+    /// Allows one host outside the site's list for this request and its redirects (a custom
+    /// domain the site has vetted). The address rules still apply: it must resolve publicly.
+    pub fn allow_host(mut self, host: impl Into<String>) -> Self {
+        self.extra_hosts.push(host.into().to_ascii_lowercase());
+        self
+    }
+
+    /// The URL, when it is valid.
+    pub fn url(&self) -> Option<&Url> {
+        self.url.as_ref().ok()
+    }
+}
+
+/// An upstream answer whose status the client did not treat as a failure by itself
+/// (everything but exhausted retries, timeouts and bot challenges).
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) url: Url,
+    pub(crate) body: Bytes,
+}
+
+impl Response {
+    /// A response built by hand (tests, cached answers).
+    pub fn new(status: u16, url: Url, body: impl Into<Bytes>) -> Self {
+        Self { status, headers: HeaderMap::new(), url, body: body.into() }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// A header value, when present and readable.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The URL that answered (after redirects), as the site knows it.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The raw body.
+    pub fn bytes(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// Whether the content type says HTML (or, without one, the body looks like markup).
+    pub fn is_html(&self) -> bool {
+        match self.header("content-type") {
+            Some(ct) => ct.to_ascii_lowercase().contains("html"),
+            None => self.body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<'),
+        }
+    }
+
+    /// The body parsed as JSON; a body of another shape is `upstream_changed`.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ScrapeError> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            ScrapeError::changed(format!("{} answered JSON of an unexpected shape: {e}", self.url.host_str().unwrap_or("upstream")))
+        })
+    }
+
+    /// The usual meaning of a non-2xx status: 404/410 → `not_found`, 401/403 → `blocked`,
+    /// anything else → `upstream_changed`. `what` names the entity ("SoundCloud user 'x'").
+    pub fn error_for_status(&self, what: &str) -> Result<(), ScrapeError> {
+        match self.status {
+            200..=299 => Ok(()),
+            404 | 410 => Err(ScrapeError::not_found(format!("{what} does not exist"))),
+            401 | 403 => Err(ScrapeError::blocked(format!("upstream refused access to {what} (HTTP {})", self.status))),
+            status => Err(ScrapeError::changed(format!("upstream answered HTTP {status} for {what}"))),
+        }
+    }
+}
