@@ -1,0 +1,2 @@
+//! Criterion benchmark of the parse step (written below).
+fn main() {}
