@@ -105,6 +105,13 @@ impl Listing {
                 }
                 Err(e) => return Err(e),
             };
+            let following = page.next_href.as_deref().and_then(|h| self.accept(h));
+            if following.as_ref().is_some_and(|f| !progresses(&url, f)) {
+                // The page answered is not the one asked for (its link leads back): the listing
+                // ended, and its records were given already.
+                tracing::warn!(site = "soundcloud", "a page's next link leads backwards; the listing ends here");
+                return finish(items, None, total_results);
+            }
             total_results = total_results.or(page.total_results);
             let need = limit.saturating_sub(items.len());
             let available = page.items.len().saturating_sub(skip);
@@ -114,7 +121,7 @@ impl Listing {
             }
             items.extend(page.items.into_iter().skip(skip));
             skip = 0;
-            let Some(following) = page.next_href.as_deref().and_then(|h| self.accept(h)) else {
+            let Some(following) = following else {
                 return finish(items, None, total_results);
             };
             if with_limit(&following, 0) == with_limit(&url, 0) {
@@ -148,6 +155,23 @@ impl Listing {
 fn finish(items: Vec<SearchItem>, resume: Option<Resume>, total_results: Option<u64>) -> Result<Filled, ScrapeError> {
     let next_cursor = resume.map(|r| cursor::encode(&r)).transpose()?;
     Ok(Filled { items, next_cursor, total_results })
+}
+
+/// Whether the link from the page at `current` to `next` moves forward. api-v2 pages by an
+/// `offset`: a growing number (searches) or a shrinking `<timestamp>,<kind>,<id>` key (a user's
+/// tracks, newest first). A link that does not move, or moves back, leads into a loop. Offsets
+/// of another form are not judged.
+fn progresses(current: &Url, next: &Url) -> bool {
+    let offset = |url: &Url| url.query_pairs().find(|(k, _)| k == "offset").map(|(_, v)| v.into_owned());
+    let (Some(now), Some(then)) = (offset(current), offset(next)) else { return true };
+    if let (Ok(now), Ok(then)) = (now.parse::<u64>(), then.parse::<u64>()) {
+        return then > now;
+    }
+    let dated = |s: &str| s.len() > 10 && s.as_bytes()[..4].iter().all(u8::is_ascii_digit) && s.as_bytes()[4] == b'-';
+    if dated(&now) && dated(&then) {
+        return then < now;
+    }
+    then != now
 }
 
 /// `url` with its `limit` set to `limit` (0: removed), other parameters kept in order.
@@ -184,6 +208,22 @@ mod tests {
         assert_eq!(with_limit(&url, 0).as_str(), "https://api-v2.soundcloud.com/users/1/tracks?offset=a%2Cb&x=1");
         let bare = Url::parse("https://api-v2.soundcloud.com/users/1/tracks").unwrap();
         assert_eq!(with_limit(&bare, 7).as_str(), "https://api-v2.soundcloud.com/users/1/tracks?limit=7");
+    }
+
+    #[test]
+    fn links_must_move_forward() {
+        let url = |q: &str| Url::parse(&format!("https://api-v2.soundcloud.com/x?{q}")).unwrap();
+        let newer = "offset=2026-01-27T03%3A47%3A23.000Z%2Ctracks%2C00000000002254889507";
+        let older = "offset=2025-03-24T15%3A05%3A22.000Z%2Ctracks%2C00000000002062137296";
+        assert!(progresses(&url("limit=20"), &url(newer)));
+        assert!(progresses(&url(newer), &url(older)));
+        assert!(!progresses(&url(older), &url(newer)));
+        assert!(!progresses(&url(older), &url(older)));
+        assert!(progresses(&url("offset=0"), &url("offset=10")));
+        assert!(!progresses(&url("offset=10"), &url("offset=10")));
+        assert!(!progresses(&url("offset=20"), &url("offset=10")));
+        assert!(progresses(&url("offset=abc"), &url("offset=abd")));
+        assert!(!progresses(&url("offset=abc"), &url("offset=abc")));
     }
 
     #[test]

@@ -1,1 +1,7 @@
-//! Integration tests (written below).
+//! The SoundCloud plugin's integration tests: parsers on our fixtures (snapshots, hostile input),
+//! the engine against a wiremock upstream, and the engine against the recorded corpus.
+
+mod corpus;
+
+// Links the plugin so its registration is in this binary.
+use scraper_soundcloud as _;
