@@ -86,13 +86,15 @@ impl SiteDescription {
 
 /// Whether `host` matches one of `patterns` (exact names, or `*.suffix` for subdomains).
 pub fn host_matches(patterns: &[&str], host: &str) -> bool {
-    patterns.iter().any(|pattern| match pattern.strip_prefix("*.") {
-        Some(suffix) => host
-            .strip_suffix(suffix)
-            .and_then(|rest| rest.strip_suffix('.'))
-            .is_some_and(|label| !label.is_empty()),
-        None => host == *pattern,
-    })
+    patterns
+        .iter()
+        .any(|pattern| match pattern.strip_prefix("*.") {
+            Some(suffix) => host
+                .strip_suffix(suffix)
+                .and_then(|rest| rest.strip_suffix('.'))
+                .is_some_and(|label| !label.is_empty()),
+            None => host == *pattern,
+        })
 }
 
 /// A setting a site reads from the operator's configuration.
@@ -115,7 +117,14 @@ pub struct Setting {
 impl Setting {
     /// An optional, non-secret string setting.
     pub const fn new(name: &'static str, description: &'static str) -> Self {
-        Self { name, description, required: false, secret: false, kind: ParamType::String, default: None }
+        Self {
+            name,
+            description,
+            required: false,
+            secret: false,
+            kind: ParamType::String,
+            default: None,
+        }
     }
 
     /// The site cannot work without it.
@@ -293,7 +302,15 @@ pub struct ParamDescription {
 
 impl ParamDescription {
     const fn new(name: &'static str, kind: ParamType) -> Self {
-        Self { name, kind, required: false, default: None, allowed: &[], range: None, description: "" }
+        Self {
+            name,
+            kind,
+            required: false,
+            default: None,
+            allowed: &[],
+            range: None,
+            description: "",
+        }
     }
 
     /// A text parameter.

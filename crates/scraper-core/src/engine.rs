@@ -36,7 +36,11 @@ pub struct EngineSettings {
 
 impl Default for EngineSettings {
     fn default() -> Self {
-        Self { http: HttpSettings::default(), request_deadline: Duration::from_secs(30), cache_max_bytes: 64 * 1024 * 1024 }
+        Self {
+            http: HttpSettings::default(),
+            request_deadline: Duration::from_secs(30),
+            cache_max_bytes: 64 * 1024 * 1024,
+        }
     }
 }
 
@@ -51,7 +55,10 @@ pub struct Site {
 
 impl std::fmt::Debug for Site {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Site").field("slug", &self.description.slug).field("settings", &self.settings).finish()
+        f.debug_struct("Site")
+            .field("slug", &self.description.slug)
+            .field("settings", &self.settings)
+            .finish()
     }
 }
 
@@ -147,7 +154,12 @@ struct Cached {
 struct PerEntryTtl;
 
 impl Expiry<String, Arc<Cached>> for PerEntryTtl {
-    fn expire_after_create(&self, _: &String, value: &Arc<Cached>, _: std::time::Instant) -> Option<Duration> {
+    fn expire_after_create(
+        &self,
+        _: &String,
+        value: &Arc<Cached>,
+        _: std::time::Instant,
+    ) -> Option<Duration> {
         Some(value.ttl)
     }
 }
@@ -162,7 +174,10 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("sites", &self.sites).field("deadline", &self.deadline).finish_non_exhaustive()
+        f.debug_struct("Engine")
+            .field("sites", &self.sites)
+            .field("deadline", &self.deadline)
+            .finish_non_exhaustive()
     }
 }
 
@@ -175,19 +190,30 @@ impl Engine {
         site_settings: &BTreeMap<String, BTreeMap<String, String>>,
     ) -> Result<Self, String> {
         crate::registry::check(regs)?;
-        if let Some(unknown) = site_settings.keys().find(|slug| !regs.iter().any(|r| r.site.slug == slug.as_str())) {
-            return Err(format!("settings given for '{unknown}', which is not a registered site"));
+        if let Some(unknown) = site_settings
+            .keys()
+            .find(|slug| !regs.iter().any(|r| r.site.slug == slug.as_str()))
+        {
+            return Err(format!(
+                "settings given for '{unknown}', which is not a registered site"
+            ));
         }
         let empty = BTreeMap::new();
         let mut sites = Vec::with_capacity(regs.len());
         for reg in regs {
             let given = site_settings.get(reg.site.slug).unwrap_or(&empty);
             let resolved = Arc::new(SiteSettings::resolve(reg.site, given)?);
-            let scraper = (reg.build)(&resolved).map_err(|why| format!("{} could not start: {why}", reg.site.slug))?;
-            sites.push(Site { description: reg.site, settings: resolved, scraper });
+            let scraper = (reg.build)(&resolved)
+                .map_err(|why| format!("{} could not start: {why}", reg.site.slug))?;
+            sites.push(Site {
+                description: reg.site,
+                settings: resolved,
+                scraper,
+            });
         }
         sites.sort_by_key(|s| s.description.slug);
-        let http = HttpClient::new(settings.http).map_err(|e| format!("the upstream HTTP client could not start: {e}"))?;
+        let http = HttpClient::new(settings.http)
+            .map_err(|e| format!("the upstream HTTP client could not start: {e}"))?;
         let cache = (settings.cache_max_bytes > 0).then(|| {
             Cache::builder()
                 .max_capacity(settings.cache_max_bytes)
@@ -195,7 +221,12 @@ impl Engine {
                 .expire_after(PerEntryTtl)
                 .build()
         });
-        Ok(Self { sites, http, cache, deadline: settings.request_deadline })
+        Ok(Self {
+            sites,
+            http,
+            cache,
+            deadline: settings.request_deadline,
+        })
     }
 
     /// The sites, sorted by slug.
@@ -223,13 +254,22 @@ impl Engine {
         };
         let Some(site) = self.site(&call.site) else {
             let known: Vec<_> = self.sites.iter().map(|s| s.description.slug).collect();
-            return Err(fail(ScrapeError::UnknownSite { site: call.site.clone(), known: known.join(", ") }, 0));
+            return Err(fail(
+                ScrapeError::UnknownSite {
+                    site: call.site.clone(),
+                    known: known.join(", "),
+                },
+                0,
+            ));
         };
         let desc = site.description;
         let Some(action) = desc.action(&call.action) else {
             let known: Vec<_> = desc.actions.iter().map(|a| a.name).collect();
-            let error =
-                ScrapeError::UnknownAction { site: desc.slug.to_owned(), action: call.action.clone(), known: known.join(", ") };
+            let error = ScrapeError::UnknownAction {
+                site: desc.slug.to_owned(),
+                action: call.action.clone(),
+                known: known.join(", "),
+            };
             return Err(fail(error, 0));
         };
         let params = Params::validate(action, call.params.clone()).map_err(|e| fail(e, 0))?;
@@ -237,7 +277,11 @@ impl Engine {
         if !missing.is_empty() {
             let vars: Vec<_> = missing.iter().map(|m| desc.setting_env_var(m)).collect();
             return Err(fail(
-                ScrapeError::NotConfigured(format!("{} needs {} to be set", desc.slug, vars.join(" and "))),
+                ScrapeError::NotConfigured(format!(
+                    "{} needs {} to be set",
+                    desc.slug,
+                    vars.join(" and ")
+                )),
                 0,
             ));
         }
@@ -309,18 +353,31 @@ impl Engine {
             (ActionKind::List, Output::List(mut page)) => {
                 let limit = params.limit();
                 if page.items.len() > limit {
-                    tracing::error!(site = desc.slug, action = action.name, got = page.items.len(), limit, "scraper answered more items than the limit; truncated");
+                    tracing::error!(
+                        site = desc.slug,
+                        action = action.name,
+                        got = page.items.len(),
+                        limit,
+                        "scraper answered more items than the limit; truncated"
+                    );
                     page.items.truncate(limit);
                 }
                 (Value::Array(page.items), page.next_cursor, page.meta)
             }
             (kind, _) => {
-                tracing::error!(site = desc.slug, action = action.name, ?kind, "scraper answered the wrong kind of output");
+                tracing::error!(
+                    site = desc.slug,
+                    action = action.name,
+                    ?kind,
+                    "scraper answered the wrong kind of output"
+                );
                 return Err(fail(internal_for_clients(), attempts));
             }
         };
         if let Some(cache) = cache {
-            let weight = u32::try_from(serde_json::to_vec(&data).map_or(0, |v| v.len()) + key.len()).unwrap_or(u32::MAX);
+            let weight =
+                u32::try_from(serde_json::to_vec(&data).map_or(0, |v| v.len()) + key.len())
+                    .unwrap_or(u32::MAX);
             let entry = Cached {
                 data: data.clone(),
                 next_cursor: next_cursor.clone(),
@@ -351,5 +408,7 @@ impl Engine {
 }
 
 fn internal_for_clients() -> ScrapeError {
-    ScrapeError::Internal("an internal error occurred; the server log has the details under this request_id".into())
+    ScrapeError::Internal(
+        "an internal error occurred; the server log has the details under this request_id".into(),
+    )
 }

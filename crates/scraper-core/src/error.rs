@@ -98,9 +98,13 @@ impl ErrorCode {
         }
     }
 
-    /// Whether the same request may succeed later without change.
+    /// Whether the same request may succeed if simply sent again later. A bot challenge
+    /// (`blocked`) is not: retrying it at once only digs deeper.
     pub fn retryable(self) -> bool {
-        matches!(self, Self::RateLimited | Self::UpstreamUnavailable | Self::UpstreamTimeout | Self::Blocked)
+        matches!(
+            self,
+            Self::RateLimited | Self::UpstreamUnavailable | Self::UpstreamTimeout
+        )
     }
 }
 
@@ -209,7 +213,8 @@ impl ScrapeError {
     /// When the client may try again, where the upstream said so.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            Self::RateLimited { retry_after, .. } | Self::UpstreamUnavailable { retry_after, .. } => *retry_after,
+            Self::RateLimited { retry_after, .. }
+            | Self::UpstreamUnavailable { retry_after, .. } => *retry_after,
             _ => None,
         }
     }
@@ -224,7 +229,10 @@ impl ScrapeError {
 
     /// `invalid_params` for one parameter; `reason` should name it.
     pub fn invalid_param(param: impl Into<Cow<'static, str>>, reason: impl Into<String>) -> Self {
-        Self::InvalidParams { param: Some(param.into()), reason: reason.into() }
+        Self::InvalidParams {
+            param: Some(param.into()),
+            reason: reason.into(),
+        }
     }
 
     /// `upstream_changed` with a detail.
@@ -281,10 +289,16 @@ mod tests {
 
     #[test]
     fn retry_after_travels_with_rate_limits() {
-        let e = ScrapeError::RateLimited { detail: "x".into(), retry_after: Some(Duration::from_secs(7)) };
+        let e = ScrapeError::RateLimited {
+            detail: "x".into(),
+            retry_after: Some(Duration::from_secs(7)),
+        };
         assert_eq!(e.code(), ErrorCode::RateLimited);
         assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
         assert!(e.code().retryable());
-        assert_eq!(ScrapeError::invalid_param("user", "bad").param(), Some("user"));
+        assert_eq!(
+            ScrapeError::invalid_param("user", "bad").param(),
+            Some("user")
+        );
     }
 }

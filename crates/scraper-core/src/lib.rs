@@ -3,7 +3,6 @@
 //!
 //! Site crates depend on this crate only; it re-exports `inventory` and `async_trait` for them.
 
-
 pub mod cursor;
 pub mod describe;
 pub mod engine;
@@ -20,8 +19,10 @@ pub mod testing;
 pub mod walls;
 
 pub use async_trait::async_trait;
-pub use describe::{ActionDescription, ActionKind, ParamDescription, ParamType, Setting, SiteDescription};
-pub use engine::{Call, Engine, EngineSettings, Failure, Meta, Success};
+pub use describe::{
+    ActionDescription, ActionKind, ParamDescription, ParamType, Setting, SiteDescription,
+};
+pub use engine::{Call, Engine, EngineSettings, Failure, Meta, Site, Success};
 pub use error::{ErrorCode, ScrapeError};
 pub use http::{HttpClient, HttpSettings, Request, Response};
 pub use inventory;

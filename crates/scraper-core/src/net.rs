@@ -55,10 +55,14 @@ impl Resolve for PublicOnlyResolver {
     fn resolve(&self, name: Name) -> Resolving {
         Box::pin(async move {
             let host = name.as_str().to_owned();
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let public: Vec<SocketAddr> = addrs.into_iter().filter(|a| is_public_ip(a.ip())).collect();
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<SocketAddr> =
+                addrs.into_iter().filter(|a| is_public_ip(a.ip())).collect();
             if public.is_empty() {
-                return Err(format!("{host} resolves to no public address; refusing to connect").into());
+                return Err(
+                    format!("{host} resolves to no public address; refusing to connect").into(),
+                );
             }
             Ok(Box::new(public.into_iter()) as Addrs)
         })
@@ -97,7 +101,12 @@ mod tests {
         ] {
             assert!(!is_public_ip(private.parse().unwrap()), "{private}");
         }
-        for public in ["151.101.1.140", "8.8.8.8", "2a04:4e42::396", "::ffff:8.8.8.8"] {
+        for public in [
+            "151.101.1.140",
+            "8.8.8.8",
+            "2a04:4e42::396",
+            "::ffff:8.8.8.8",
+        ] {
             assert!(is_public_ip(public.parse().unwrap()), "{public}");
         }
     }

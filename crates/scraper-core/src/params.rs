@@ -18,9 +18,17 @@ pub struct RawParams(Vec<(String, serde_json::Value)>);
 impl RawParams {
     /// From a URL query string (`a=1&b=two`).
     pub fn from_query(query: &str) -> Result<Self, ScrapeError> {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
-            .map_err(|e| ScrapeError::InvalidParams { param: None, reason: format!("unreadable query string: {e}") })?;
-        Ok(Self(pairs.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect()))
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(query).map_err(|e| ScrapeError::InvalidParams {
+                param: None,
+                reason: format!("unreadable query string: {e}"),
+            })?;
+        Ok(Self(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k, serde_json::Value::String(v)))
+                .collect(),
+        ))
     }
 
     /// From a JSON body, which must be an object (an empty body means no parameters).
@@ -28,10 +36,11 @@ impl RawParams {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self::default());
         }
-        let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| ScrapeError::InvalidParams {
-            param: Some("body".into()),
-            reason: format!("the request body is not valid JSON: {e}"),
-        })?;
+        let value: serde_json::Value =
+            serde_json::from_slice(body).map_err(|e| ScrapeError::InvalidParams {
+                param: Some("body".into()),
+                reason: format!("the request body is not valid JSON: {e}"),
+            })?;
         match value {
             serde_json::Value::Object(map) => Ok(Self(map.into_iter().collect())),
             _ => Err(ScrapeError::InvalidParams {
@@ -48,7 +57,12 @@ impl RawParams {
         K: Into<String>,
         V: Into<String>,
     {
-        Self(pairs.into_iter().map(|(k, v)| (k.into(), serde_json::Value::String(v.into()))).collect())
+        Self(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), serde_json::Value::String(v.into())))
+                .collect(),
+        )
     }
 
     /// The same parameters without `name`.
@@ -114,11 +128,17 @@ impl Params {
                 let shown = printable(&name);
                 return Err(ScrapeError::invalid_param(
                     shown.clone(),
-                    format!("unknown parameter '{shown}' (accepted: {})", accepted.join(", ")),
+                    format!(
+                        "unknown parameter '{shown}' (accepted: {})",
+                        accepted.join(", ")
+                    ),
                 ));
             };
             if params.given.contains(&desc.name) {
-                return Err(ScrapeError::invalid_param(desc.name, format!("parameter '{}' is given twice", desc.name)));
+                return Err(ScrapeError::invalid_param(
+                    desc.name,
+                    format!("parameter '{}' is given twice", desc.name),
+                ));
             }
             if let Some(value) = convert(desc, value)? {
                 params.given.push(desc.name);
@@ -130,20 +150,39 @@ impl Params {
                 continue;
             }
             if desc.required {
-                return Err(ScrapeError::invalid_param(desc.name, format!("missing required parameter '{}'", desc.name)));
+                return Err(ScrapeError::invalid_param(
+                    desc.name,
+                    format!("missing required parameter '{}'", desc.name),
+                ));
             }
             if let Some(default) = desc.default {
                 let value = convert(desc, serde_json::Value::String(default.to_owned()))?
-                    .ok_or_else(|| ScrapeError::internal(format!("empty default for '{}'", desc.name)))?;
+                    .ok_or_else(|| {
+                        ScrapeError::internal(format!("empty default for '{}'", desc.name))
+                    })?;
                 params.values.insert(desc.name, value);
             }
         }
         if !action.one_of.is_empty() {
-            let given: Vec<_> = action.one_of.iter().filter(|n| params.given.contains(n)).collect();
-            let names = action.one_of.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(" or ");
+            let given: Vec<_> = action
+                .one_of
+                .iter()
+                .filter(|n| params.given.contains(n))
+                .collect();
+            let names = action
+                .one_of
+                .iter()
+                .map(|n| format!("'{n}'"))
+                .collect::<Vec<_>>()
+                .join(" or ");
             match given.len() {
                 1 => {}
-                0 => return Err(ScrapeError::InvalidParams { param: None, reason: format!("give one of {names}") }),
+                0 => {
+                    return Err(ScrapeError::InvalidParams {
+                        param: None,
+                        reason: format!("give one of {names}"),
+                    });
+                }
                 _ => {
                     return Err(ScrapeError::InvalidParams {
                         param: None,
@@ -165,7 +204,9 @@ impl Params {
 
     /// A text parameter the description marks required (or defaulted); its absence is a bug.
     pub fn required_str(&self, name: &str) -> Result<&str, ScrapeError> {
-        self.str(name).ok_or_else(|| ScrapeError::internal(format!("parameter '{name}' missing after validation")))
+        self.str(name).ok_or_else(|| {
+            ScrapeError::internal(format!("parameter '{name}' missing after validation"))
+        })
     }
 
     /// An integer parameter, when present.
@@ -214,8 +255,12 @@ impl Params {
 
     /// A canonical text form (sorted `name=value` pairs), e.g. for cache keys.
     pub fn canonical(&self) -> String {
-        serde_urlencoded::to_string(self.iter().map(|(k, v)| (k, v.to_string())).collect::<Vec<_>>())
-            .unwrap_or_default()
+        serde_urlencoded::to_string(
+            self.iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_default()
     }
 
     /// The parameters the client gave, as query pairs, with `cursor` replaced (for `next_url`).
@@ -241,7 +286,10 @@ fn convert(desc: &ParamDescription, raw: serde_json::Value) -> Result<Option<Val
         serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
             return Err(ScrapeError::invalid_param(
                 name,
-                format!("parameter '{name}' must be a single {}, not a list or object", desc.kind.as_str()),
+                format!(
+                    "parameter '{name}' must be a single {}, not a list or object",
+                    desc.kind.as_str()
+                ),
             ));
         }
     };
@@ -256,29 +304,42 @@ fn convert(desc: &ParamDescription, raw: serde_json::Value) -> Result<Option<Val
         ));
     }
     if text.chars().any(char::is_control) {
-        return Err(ScrapeError::invalid_param(name, format!("parameter '{name}' contains control characters")));
+        return Err(ScrapeError::invalid_param(
+            name,
+            format!("parameter '{name}' contains control characters"),
+        ));
     }
     let value = match desc.kind {
         ParamType::String => {
             if desc.allowed.is_empty() {
                 Value::String(text.to_owned())
             } else {
-                let found = desc.allowed.iter().find(|a| a.eq_ignore_ascii_case(text)).ok_or_else(|| {
-                    ScrapeError::invalid_param(
-                        name,
-                        format!(
-                            "parameter '{name}' must be one of {}, got '{}'",
-                            desc.allowed.join(", "),
-                            printable(text)
-                        ),
-                    )
-                })?;
+                let found = desc
+                    .allowed
+                    .iter()
+                    .find(|a| a.eq_ignore_ascii_case(text))
+                    .ok_or_else(|| {
+                        ScrapeError::invalid_param(
+                            name,
+                            format!(
+                                "parameter '{name}' must be one of {}, got '{}'",
+                                desc.allowed.join(", "),
+                                printable(text)
+                            ),
+                        )
+                    })?;
                 Value::String((*found).to_owned())
             }
         }
         ParamType::Integer => {
             let i: i64 = text.parse().map_err(|_| {
-                ScrapeError::invalid_param(name, format!("parameter '{name}' must be a whole number, got '{}'", printable(text)))
+                ScrapeError::invalid_param(
+                    name,
+                    format!(
+                        "parameter '{name}' must be a whole number, got '{}'",
+                        printable(text)
+                    ),
+                )
             })?;
             if let Some((min, max)) = desc.range
                 && !(min..=max).contains(&i)
@@ -296,16 +357,24 @@ fn convert(desc: &ParamDescription, raw: serde_json::Value) -> Result<Option<Val
             _ => {
                 return Err(ScrapeError::invalid_param(
                     name,
-                    format!("parameter '{name}' must be true or false, got '{}'", printable(text)),
+                    format!(
+                        "parameter '{name}' must be true or false, got '{}'",
+                        printable(text)
+                    ),
                 ));
             }
         },
-        ParamType::Date => Value::Date(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-            ScrapeError::invalid_param(
-                name,
-                format!("parameter '{name}' must be a date as YYYY-MM-DD, got '{}'", printable(text)),
-            )
-        })?),
+        ParamType::Date => {
+            Value::Date(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                ScrapeError::invalid_param(
+                    name,
+                    format!(
+                        "parameter '{name}' must be a date as YYYY-MM-DD, got '{}'",
+                        printable(text)
+                    ),
+                )
+            })?)
+        }
     };
     Ok(Some(value))
 }
@@ -330,13 +399,18 @@ mod tests {
 
     static PARAMS: [ParamDescription; 4] = [
         ParamDescription::string("q").required(),
-        ParamDescription::string("type").allowed(&["users", "tracks"]).default("users"),
+        ParamDescription::string("type")
+            .allowed(&["users", "tracks"])
+            .default("users"),
         ParamDescription::date("start_date"),
         ParamDescription::boolean("exact"),
     ];
     static SEARCH: ActionDescription = ActionDescription::list("search", "search").params(&PARAMS);
     static TRACK: ActionDescription = ActionDescription::item("track", "track")
-        .params(&[ParamDescription::string("url"), ParamDescription::integer("id")])
+        .params(&[
+            ParamDescription::string("url"),
+            ParamDescription::integer("id"),
+        ])
         .one_of(&["url", "id"]);
 
     fn check(action: &ActionDescription, query: &str) -> Result<Params, ScrapeError> {
@@ -363,7 +437,10 @@ mod tests {
 
     #[test]
     fn allowed_values_are_case_insensitive_and_canonicalised() {
-        assert_eq!(check(&SEARCH, "q=x&type=TRACKS").unwrap().str("type"), Some("tracks"));
+        assert_eq!(
+            check(&SEARCH, "q=x&type=TRACKS").unwrap().str("type"),
+            Some("tracks")
+        );
         let (param, msg) = fails_on(&SEARCH, "q=x&type=albums");
         assert_eq!(param.as_deref(), Some("type"));
         assert!(msg.contains("users, tracks"), "{msg}");
@@ -379,14 +456,26 @@ mod tests {
         }
         assert_eq!(check(&SEARCH, "q=x&limit=100").unwrap().limit(), 100);
         assert_eq!(check(&SEARCH, "q=x&limit=1").unwrap().limit(), 1);
-        assert_eq!(fails_on(&SEARCH, "q=x&start_date=2026-02-30").0.as_deref(), Some("start_date"));
-        assert_eq!(fails_on(&SEARCH, "q=x&exact=maybe").0.as_deref(), Some("exact"));
+        assert_eq!(
+            fails_on(&SEARCH, "q=x&start_date=2026-02-30").0.as_deref(),
+            Some("start_date")
+        );
+        assert_eq!(
+            fails_on(&SEARCH, "q=x&exact=maybe").0.as_deref(),
+            Some("exact")
+        );
         assert_eq!(fails_on(&SEARCH, "q=x&q=y").0.as_deref(), Some("q"));
         assert_eq!(fails_on(&SEARCH, "q=a%00b").0.as_deref(), Some("q"));
         let long = "a".repeat(MAX_PARAM_LEN + 1);
-        assert_eq!(fails_on(&SEARCH, &format!("q={long}")).0.as_deref(), Some("q"));
+        assert_eq!(
+            fails_on(&SEARCH, &format!("q={long}")).0.as_deref(),
+            Some("q")
+        );
         let (_, msg) = fails_on(&SEARCH, "q=x&usr=1");
-        assert!(msg.contains("unknown parameter 'usr'") && msg.contains("accepted: q, type"), "{msg}");
+        assert!(
+            msg.contains("unknown parameter 'usr'") && msg.contains("accepted: q, type"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -400,7 +489,10 @@ mod tests {
 
     #[test]
     fn json_bodies_take_typed_values() {
-        let raw = RawParams::from_json_body(br#"{"q": "x", "limit": 5, "exact": false, "start_date": null}"#).unwrap();
+        let raw = RawParams::from_json_body(
+            br#"{"q": "x", "limit": 5, "exact": false, "start_date": null}"#,
+        )
+        .unwrap();
         let p = Params::validate(&SEARCH, raw).unwrap();
         assert_eq!(p.limit(), 5);
         assert_eq!(p.bool("exact"), Some(false));
@@ -412,7 +504,8 @@ mod tests {
                 .unwrap_err();
             assert_eq!(err.code(), crate::ErrorCode::InvalidParams);
         }
-        let mut body = RawParams::from_json_body(&serde_json::to_vec(&json!({"q": "x"})).unwrap()).unwrap();
+        let mut body =
+            RawParams::from_json_body(&serde_json::to_vec(&json!({"q": "x"})).unwrap()).unwrap();
         assert!(body.merge(RawParams::from_query("q=y").unwrap()).is_err());
     }
 

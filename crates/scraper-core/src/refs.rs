@@ -20,16 +20,22 @@ pub enum EntityRef {
 /// Reads a handle, a numeric id or a URL of one of `site`'s hosts.
 ///
 /// Anything else is `invalid_params` naming `param`, and nothing is fetched for it.
-pub fn parse_entity_ref(param: &'static str, input: &str, site: &SiteDescription) -> Result<EntityRef, ScrapeError> {
+pub fn parse_entity_ref(
+    param: &'static str,
+    input: &str,
+    site: &SiteDescription,
+) -> Result<EntityRef, ScrapeError> {
     let input = input.trim();
     if looks_like_url(input) {
         return parse_site_url(param, input, site.hosts).map(EntityRef::Url);
     }
     if !input.is_empty() && input.bytes().all(|b| b.is_ascii_digit()) {
-        return input
-            .parse()
-            .map(EntityRef::Id)
-            .map_err(|_| ScrapeError::invalid_param(param, format!("parameter '{param}' is not a valid numeric id")));
+        return input.parse().map(EntityRef::Id).map_err(|_| {
+            ScrapeError::invalid_param(
+                param,
+                format!("parameter '{param}' is not a valid numeric id"),
+            )
+        });
     }
     parse_handle(param, input).map(|h| EntityRef::Handle(h.to_owned()))
 }
@@ -39,7 +45,9 @@ pub fn parse_handle<'a>(param: &'static str, input: &'a str) -> Result<&'a str, 
     let handle = input.trim().strip_prefix('@').unwrap_or(input.trim());
     let valid = !handle.is_empty()
         && handle.len() <= 100
-        && handle.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        && handle
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
         && !handle.starts_with('.');
     if valid {
         Ok(handle)
@@ -53,16 +61,24 @@ pub fn parse_handle<'a>(param: &'static str, input: &'a str) -> Result<&'a str, 
 
 /// Whether a parameter value should be read as a URL rather than a handle.
 pub fn looks_like_url(input: &str) -> bool {
-    input.contains("://") || input.contains('/') || input.contains('\\') || input.find('@').is_some_and(|at| at > 0)
+    input.contains("://")
+        || input.contains('/')
+        || input.contains('\\')
+        || input.find('@').is_some_and(|at| at > 0)
 }
 
 /// Reads a URL and accepts it only when its host is one of `hosts` (see
 /// [`SiteDescription::hosts`] for the pattern form). `http` is upgraded to `https`, the fragment
 /// dropped. Refused: other schemes, credentials, IP literals in any notation, explicit ports,
 /// and every other host.
-pub fn parse_site_url(param: &'static str, input: &str, hosts: &[&str]) -> Result<Url, ScrapeError> {
+pub fn parse_site_url(
+    param: &'static str,
+    input: &str,
+    hosts: &[&str],
+) -> Result<Url, ScrapeError> {
     let input = input.trim();
-    let refuse = |why: &str| ScrapeError::invalid_param(param, format!("parameter '{param}' {why}"));
+    let refuse =
+        |why: &str| ScrapeError::invalid_param(param, format!("parameter '{param}' {why}"));
     let with_scheme;
     let text = if input.contains("://") {
         input
@@ -79,23 +95,35 @@ pub fn parse_site_url(param: &'static str, input: &str, hosts: &[&str]) -> Resul
     }
     let host = match url.host() {
         Some(Host::Domain(d)) => d.trim_end_matches('.').to_ascii_lowercase(),
-        Some(Host::Ipv4(_) | Host::Ipv6(_)) => return Err(refuse("must name the site's host, not an IP address")),
+        Some(Host::Ipv4(_) | Host::Ipv6(_)) => {
+            return Err(refuse("must name the site's host, not an IP address"));
+        }
         None => return Err(refuse("is not a valid URL")),
     };
     if url.port().is_some() {
         return Err(refuse("must not name a port"));
     }
     if !host_matches(hosts, &host) {
-        return Err(refuse(&format!("must be a URL of {}, not of {host}", describe_hosts(hosts))));
+        return Err(refuse(&format!(
+            "must be a URL of {}, not of {host}",
+            describe_hosts(hosts)
+        )));
     }
-    url.set_host(Some(&host)).map_err(|_| refuse("is not a valid URL"))?;
-    url.set_scheme("https").map_err(|()| refuse("is not a valid URL"))?;
+    url.set_host(Some(&host))
+        .map_err(|_| refuse("is not a valid URL"))?;
+    url.set_scheme("https")
+        .map_err(|()| refuse("is not a valid URL"))?;
     url.set_fragment(None);
     Ok(url)
 }
 
 fn describe_hosts(hosts: &[&str]) -> String {
-    hosts.iter().filter(|h| !h.contains("cdn")).copied().collect::<Vec<_>>().join(", ")
+    hosts
+        .iter()
+        .filter(|h| !h.contains("cdn"))
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -103,8 +131,13 @@ mod tests {
     use super::*;
     use crate::describe::SiteDescription;
 
-    static SITE: SiteDescription =
-        SiteDescription::new("soundcloud", "SoundCloud", "https://soundcloud.com", &["soundcloud.com", "m.soundcloud.com", "*.sndcdn.com"], &[]);
+    static SITE: SiteDescription = SiteDescription::new(
+        "soundcloud",
+        "SoundCloud",
+        "https://soundcloud.com",
+        &["soundcloud.com", "m.soundcloud.com", "*.sndcdn.com"],
+        &[],
+    );
 
     fn parse(input: &str) -> Result<EntityRef, ScrapeError> {
         parse_entity_ref("user", input, &SITE)
@@ -112,16 +145,30 @@ mod tests {
 
     #[test]
     fn handles_ids_and_urls() {
-        assert_eq!(parse("dubmatix").unwrap(), EntityRef::Handle("dubmatix".into()));
-        assert_eq!(parse("@some-user_1.x").unwrap(), EntityRef::Handle("some-user_1.x".into()));
+        assert_eq!(
+            parse("dubmatix").unwrap(),
+            EntityRef::Handle("dubmatix".into())
+        );
+        assert_eq!(
+            parse("@some-user_1.x").unwrap(),
+            EntityRef::Handle("some-user_1.x".into())
+        );
         assert_eq!(parse(" 542134 ").unwrap(), EntityRef::Id(542134));
-        let EntityRef::Url(u) = parse("https://soundcloud.com/dubmatix#about").unwrap() else { panic!() };
+        let EntityRef::Url(u) = parse("https://soundcloud.com/dubmatix#about").unwrap() else {
+            panic!()
+        };
         assert_eq!(u.as_str(), "https://soundcloud.com/dubmatix");
-        let EntityRef::Url(u) = parse("http://SoundCloud.com./dubmatix?x=1").unwrap() else { panic!() };
+        let EntityRef::Url(u) = parse("http://SoundCloud.com./dubmatix?x=1").unwrap() else {
+            panic!()
+        };
         assert_eq!(u.as_str(), "https://soundcloud.com/dubmatix?x=1");
-        let EntityRef::Url(u) = parse("soundcloud.com/dubmatix").unwrap() else { panic!() };
+        let EntityRef::Url(u) = parse("soundcloud.com/dubmatix").unwrap() else {
+            panic!()
+        };
         assert_eq!(u.host_str(), Some("soundcloud.com"));
-        let EntityRef::Url(u) = parse("https://m.soundcloud.com/dubmatix").unwrap() else { panic!() };
+        let EntityRef::Url(u) = parse("https://m.soundcloud.com/dubmatix").unwrap() else {
+            panic!()
+        };
         assert_eq!(u.host_str(), Some("m.soundcloud.com"));
     }
 

@@ -38,7 +38,8 @@ macro_rules! register_site {
 
 /// Every registration linked into this binary, sorted by slug and checked.
 pub fn registered() -> Result<Vec<&'static Registration>, String> {
-    let mut regs: Vec<&'static Registration> = inventory::iter::<Registration>.into_iter().collect();
+    let mut regs: Vec<&'static Registration> =
+        inventory::iter::<Registration>.into_iter().collect();
     regs.sort_by_key(|r| r.site.slug);
     check(&regs)?;
     Ok(regs)
@@ -60,13 +61,18 @@ pub fn check(regs: &[&Registration]) -> Result<(), String> {
 fn is_ident(s: &str, allow_underscore: bool) -> bool {
     let mut bytes = s.bytes();
     bytes.next().is_some_and(|b| b.is_ascii_lowercase())
-        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || (allow_underscore && b == b'_'))
+        && bytes.all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || (allow_underscore && b == b'_')
+        })
         && s.len() <= 32
 }
 
 fn check_site(site: &SiteDescription) -> Result<(), String> {
     if !is_ident(site.slug, false) {
-        return Err("the slug must be 1-32 lowercase ASCII letters and digits, starting with a letter".into());
+        return Err(
+            "the slug must be 1-32 lowercase ASCII letters and digits, starting with a letter"
+                .into(),
+        );
     }
     if site.name.trim().is_empty() || !site.home_url.starts_with("https://") {
         return Err("it needs a name and an https home URL".into());
@@ -77,17 +83,24 @@ fn check_site(site: &SiteDescription) -> Result<(), String> {
     for host in site.hosts {
         let name = host.strip_prefix("*.").unwrap_or(host);
         let valid = name.contains('.')
-            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
             && !name.starts_with('.')
             && !name.ends_with('.');
         if !valid {
-            return Err(format!("host pattern '{host}' is not a lowercase domain name"));
+            return Err(format!(
+                "host pattern '{host}' is not a lowercase domain name"
+            ));
         }
     }
     let mut settings = BTreeSet::new();
     for setting in site.settings {
         if !is_ident(setting.name, true) || !settings.insert(setting.name) {
-            return Err(format!("setting '{}' is malformed or repeated", setting.name));
+            return Err(format!(
+                "setting '{}' is malformed or repeated",
+                setting.name
+            ));
         }
     }
     if site.actions.is_empty() {
@@ -110,38 +123,58 @@ fn check_action(action: &crate::ActionDescription) -> Result<(), String> {
     let mut names = BTreeSet::new();
     for param in action.params {
         if !is_ident(param.name, true) || !names.insert(param.name) {
-            return Err(format!("parameter '{}' is malformed or repeated", param.name));
+            return Err(format!(
+                "parameter '{}' is malformed or repeated",
+                param.name
+            ));
         }
         if action.kind == ActionKind::List && matches!(param.name, "limit" | "cursor") {
-            return Err(format!("list actions get '{}' from the core; do not declare it", param.name));
+            return Err(format!(
+                "list actions get '{}' from the core; do not declare it",
+                param.name
+            ));
         }
         if !param.allowed.is_empty() && param.kind != ParamType::String {
-            return Err(format!("parameter '{}': allowed values are for strings", param.name));
+            return Err(format!(
+                "parameter '{}': allowed values are for strings",
+                param.name
+            ));
         }
         if param.range.is_some() && param.kind != ParamType::Integer {
-            return Err(format!("parameter '{}': a range is for integers", param.name));
+            return Err(format!(
+                "parameter '{}': a range is for integers",
+                param.name
+            ));
         }
         if param.description.trim().is_empty() {
             return Err(format!("parameter '{}' has no description", param.name));
         }
         if param.required && param.default.is_some() {
-            return Err(format!("parameter '{}' is required and has a default", param.name));
+            return Err(format!(
+                "parameter '{}' is required and has a default",
+                param.name
+            ));
         }
     }
     for name in action.one_of {
         match action.params.iter().find(|p| p.name == *name) {
             None => return Err(format!("one_of names '{name}', which is not a parameter")),
             Some(p) if p.required || p.default.is_some() => {
-                return Err(format!("one_of parameter '{name}' must be optional without default"));
+                return Err(format!(
+                    "one_of parameter '{name}' must be optional without default"
+                ));
             }
             Some(_) => {}
         }
     }
     // The example must itself be a valid request, and every default a valid value.
     let example = RawParams::from_query(action.example).map_err(|e| format!("example: {e}"))?;
-    Params::validate(action, example).map_err(|e| format!("example '{}' is invalid: {e}", action.example))?;
+    Params::validate(action, example)
+        .map_err(|e| format!("example '{}' is invalid: {e}", action.example))?;
     for param in action.params.iter().filter(|p| p.default.is_some()) {
-        let raw = RawParams::from_query(action.example).map_err(|e| e.to_string())?.without(param.name);
+        let raw = RawParams::from_query(action.example)
+            .map_err(|e| e.to_string())?
+            .without(param.name);
         Params::validate(action, raw)
             .map_err(|e| format!("default of '{}' is invalid: {e}", param.name))?;
     }
@@ -173,7 +206,9 @@ mod tests {
         "Good",
         "https://good.example",
         &["good.example"],
-        &[ActionDescription::list("search", "Search").params(&Q).example("q=x")],
+        &[ActionDescription::list("search", "Search")
+            .params(&Q)
+            .example("q=x")],
     );
 
     fn verdict(site: &'static SiteDescription) -> Result<(), String> {
@@ -190,15 +225,30 @@ mod tests {
 
     #[test]
     fn rejects_malformed_descriptions() {
-        static BAD_SLUG: SiteDescription = SiteDescription::new("Sound-Cloud", "S", "https://s.example", &["s.example"], GOOD.actions);
-        static NO_HOSTS: SiteDescription = SiteDescription::new("s", "S", "https://s.example", &[], GOOD.actions);
-        static BAD_HOST: SiteDescription = SiteDescription::new("s", "S", "https://s.example", &["127.0.0.1:80"], GOOD.actions);
+        static BAD_SLUG: SiteDescription = SiteDescription::new(
+            "Sound-Cloud",
+            "S",
+            "https://s.example",
+            &["s.example"],
+            GOOD.actions,
+        );
+        static NO_HOSTS: SiteDescription =
+            SiteDescription::new("s", "S", "https://s.example", &[], GOOD.actions);
+        static BAD_HOST: SiteDescription = SiteDescription::new(
+            "s",
+            "S",
+            "https://s.example",
+            &["127.0.0.1:80"],
+            GOOD.actions,
+        );
         static BAD_EXAMPLE: SiteDescription = SiteDescription::new(
             "s",
             "S",
             "https://s.example",
             &["s.example"],
-            &[ActionDescription::list("search", "Search").params(&Q).example("query=x")],
+            &[ActionDescription::list("search", "Search")
+                .params(&Q)
+                .example("query=x")],
         );
         static LIMIT_TWICE: SiteDescription = SiteDescription::new(
             "s",
@@ -215,7 +265,10 @@ mod tests {
             "https://s.example",
             &["s.example"],
             &[ActionDescription::item("p", "P")
-                .params(&[ParamDescription::string("type").allowed(&["a"]).default("b").describe("t")])
+                .params(&[ParamDescription::string("type")
+                    .allowed(&["a"])
+                    .default("b")
+                    .describe("t")])
                 .example("")],
         );
         for (site, why) in [

@@ -17,7 +17,12 @@ use crate::settings::SiteSettings;
 #[async_trait::async_trait]
 pub trait Scraper: Send + Sync + 'static {
     /// Runs `action` (already known to be one of the site's) with validated `params`.
-    async fn scrape(&self, ctx: &Context, action: &str, params: &Params) -> Result<Output, ScrapeError>;
+    async fn scrape(
+        &self,
+        ctx: &Context,
+        action: &str,
+        params: &Params,
+    ) -> Result<Output, ScrapeError>;
 }
 
 /// What one scrape may use: the shared HTTP client bound to this site, the site's settings and
@@ -43,12 +48,22 @@ impl Context {
         deadline: Instant,
         request_id: impl Into<Arc<str>>,
     ) -> Self {
-        Self { site, action, http, settings, deadline, stats: Arc::default(), request_id: request_id.into() }
+        Self {
+            site,
+            action,
+            http,
+            settings,
+            deadline,
+            stats: Arc::default(),
+            request_id: request_id.into(),
+        }
     }
 
     /// Sends an upstream request (retries, redirects, host checks and challenge detection included).
     pub async fn fetch(&self, request: Request) -> Result<Response, ScrapeError> {
-        self.http.fetch(self.site, request, self.deadline, &self.stats).await
+        self.http
+            .fetch(self.site, request, self.deadline, &self.stats)
+            .await
     }
 
     /// `GET url`.
@@ -124,9 +139,16 @@ impl Output {
     }
 
     /// A page of records.
-    pub fn list<T: Serialize>(items: &[T], next_cursor: Option<String>) -> Result<Self, ScrapeError> {
+    pub fn list<T: Serialize>(
+        items: &[T],
+        next_cursor: Option<String>,
+    ) -> Result<Self, ScrapeError> {
         let items = items.iter().map(to_value).collect::<Result<_, _>>()?;
-        Ok(Self::List(Page { items, next_cursor, meta: Map::new() }))
+        Ok(Self::List(Page {
+            items,
+            next_cursor,
+            meta: Map::new(),
+        }))
     }
 
     /// Adds a `meta` member to a page (ignored on a single record).
@@ -139,5 +161,6 @@ impl Output {
 }
 
 fn to_value<T: Serialize>(record: &T) -> Result<Value, ScrapeError> {
-    serde_json::to_value(record).map_err(|e| ScrapeError::internal(format!("unserialisable record: {e}")))
+    serde_json::to_value(record)
+        .map_err(|e| ScrapeError::internal(format!("unserialisable record: {e}")))
 }

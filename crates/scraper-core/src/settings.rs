@@ -14,22 +14,34 @@ pub struct SiteSettings {
 
 impl SiteSettings {
     /// Checks `given` (setting name → value) against `site`'s description.
-    pub fn resolve(site: &'static SiteDescription, given: &BTreeMap<String, String>) -> Result<Self, String> {
+    pub fn resolve(
+        site: &'static SiteDescription,
+        given: &BTreeMap<String, String>,
+    ) -> Result<Self, String> {
         let mut values = BTreeMap::new();
         for (name, value) in given {
-            let Some(desc) = site.settings.iter().find(|s| s.name.eq_ignore_ascii_case(name)) else {
+            let Some(desc) = site
+                .settings
+                .iter()
+                .find(|s| s.name.eq_ignore_ascii_case(name))
+            else {
                 let known: Vec<_> = site.settings.iter().map(|s| s.name).collect();
                 return Err(format!(
                     "{} has no setting '{name}' (known: {})",
                     site.slug,
-                    if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+                    if known.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
                 ));
             };
             let value = value.trim();
             if value.is_empty() {
                 continue;
             }
-            check_type(desc.kind, value).map_err(|why| format!("{} must be {why}", site.setting_env_var(desc.name)))?;
+            check_type(desc.kind, value)
+                .map_err(|why| format!("{} must be {why}", site.setting_env_var(desc.name)))?;
             values.insert(desc.name, value.to_owned());
         }
         for desc in site.settings {
@@ -42,7 +54,10 @@ impl SiteSettings {
 
     /// No settings given: defaults only.
     pub fn defaults(site: &'static SiteDescription) -> Self {
-        Self::resolve(site, &BTreeMap::new()).unwrap_or(Self { site, values: BTreeMap::new() })
+        Self::resolve(site, &BTreeMap::new()).unwrap_or(Self {
+            site,
+            values: BTreeMap::new(),
+        })
     }
 
     /// A setting's value, when set (or defaulted).
@@ -52,12 +67,18 @@ impl SiteSettings {
 
     /// A boolean setting (`true`/`1`/`yes`/`on`).
     pub fn flag(&self, name: &str) -> bool {
-        self.get(name).is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "on"))
+        self.get(name)
+            .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "on"))
     }
 
     /// Required settings that are not set: while any is, the site answers `not_configured`.
     pub fn missing(&self) -> Vec<&'static str> {
-        self.site.settings.iter().filter(|s| s.required && !self.values.contains_key(s.name)).map(|s| s.name).collect()
+        self.site
+            .settings
+            .iter()
+            .filter(|s| s.required && !self.values.contains_key(s.name))
+            .map(|s| s.name)
+            .collect()
     }
 
     /// Whether every required setting is set.
@@ -75,7 +96,11 @@ impl std::fmt::Debug for SiteSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut map = f.debug_map();
         for (name, value) in &self.values {
-            let secret = self.site.settings.iter().any(|s| s.name == *name && s.secret);
+            let secret = self
+                .site
+                .settings
+                .iter()
+                .any(|s| s.name == *name && s.secret);
             map.entry(name, &if secret { "[REDACTED]" } else { value.as_str() });
         }
         map.finish()
@@ -86,7 +111,10 @@ fn check_type(kind: ParamType, value: &str) -> Result<(), &'static str> {
     let ok = match kind {
         ParamType::String => true,
         ParamType::Integer => value.parse::<i64>().is_ok(),
-        ParamType::Boolean => matches!(value.to_ascii_lowercase().as_str(), "true" | "false" | "1" | "0" | "yes" | "no" | "on" | "off"),
+        ParamType::Boolean => matches!(
+            value.to_ascii_lowercase().as_str(),
+            "true" | "false" | "1" | "0" | "yes" | "no" | "on" | "off"
+        ),
         ParamType::Date => chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok(),
     };
     if ok {
@@ -106,14 +134,25 @@ mod tests {
     use super::*;
     use crate::describe::Setting;
 
-    static SITE: SiteDescription = SiteDescription::new("songstats", "Songstats", "https://songstats.com", &["api.songstats.com"], &[])
-        .settings(&[
-            Setting::new("api_key", "key").required().secret(),
-            Setting::new("allow_x", "flag").kind(ParamType::Boolean).default("false"),
-        ]);
+    static SITE: SiteDescription = SiteDescription::new(
+        "songstats",
+        "Songstats",
+        "https://songstats.com",
+        &["api.songstats.com"],
+        &[],
+    )
+    .settings(&[
+        Setting::new("api_key", "key").required().secret(),
+        Setting::new("allow_x", "flag")
+            .kind(ParamType::Boolean)
+            .default("false"),
+    ]);
 
     fn given(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
@@ -121,12 +160,16 @@ mod tests {
         let s = SiteSettings::resolve(&SITE, &given(&[])).unwrap();
         assert_eq!(s.missing(), ["api_key"]);
         assert!(!s.flag("allow_x"));
-        let s = SiteSettings::resolve(&SITE, &given(&[("API_KEY", "sekret"), ("allow_x", "yes")])).unwrap();
+        let s = SiteSettings::resolve(&SITE, &given(&[("API_KEY", "sekret"), ("allow_x", "yes")]))
+            .unwrap();
         assert!(s.is_configured());
         assert!(s.flag("allow_x"));
         assert!(!format!("{s:?}").contains("sekret"));
         let err = SiteSettings::resolve(&SITE, &given(&[("allow_x", "maybe")])).unwrap_err();
-        assert!(err.contains("TECHNO_SCRAPER_SONGSTATS_ALLOW_X must be true or false"), "{err}");
+        assert!(
+            err.contains("TECHNO_SCRAPER_SONGSTATS_ALLOW_X must be true or false"),
+            "{err}"
+        );
         let err = SiteSettings::resolve(&SITE, &given(&[("apikey", "x")])).unwrap_err();
         assert!(err.contains("no setting 'apikey'"), "{err}");
     }

@@ -14,7 +14,10 @@ use crate::registry::registered;
 pub fn settings(upstream: &str) -> EngineSettings {
     EngineSettings {
         http: HttpSettings {
-            upstream_override: Some(url::Url::parse(upstream).unwrap_or_else(|e| panic!("bad upstream {upstream}: {e}"))),
+            upstream_override: Some(
+                url::Url::parse(upstream)
+                    .unwrap_or_else(|e| panic!("bad upstream {upstream}: {e}")),
+            ),
             backoff_base: Duration::from_millis(2),
             backoff_max: Duration::from_millis(10),
             attempt_timeout: Duration::from_secs(5),
@@ -38,20 +41,33 @@ pub fn engine_with(slug: &str, settings: EngineSettings, site_settings: &[(&str,
         .into_iter()
         .filter(|r| r.site.slug == slug)
         .collect();
-    assert_eq!(regs.len(), 1, "site '{slug}' is not linked into this test binary");
+    assert_eq!(
+        regs.len(),
+        1,
+        "site '{slug}' is not linked into this test binary"
+    );
     let mut given = BTreeMap::new();
     if !site_settings.is_empty() {
         given.insert(
             slug.to_owned(),
-            site_settings.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            site_settings
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
         );
     }
     Engine::new(&regs, settings, &given).unwrap_or_else(|e| panic!("engine: {e}"))
 }
 
 /// Runs `site`/`action` with a query string, as the gateway would.
-pub async fn call(engine: &Engine, site: &str, action: &str, query: &str) -> Result<Success, Failure> {
-    let params = RawParams::from_query(query).unwrap_or_else(|e| panic!("bad test query {query:?}: {e}"));
+pub async fn call(
+    engine: &Engine,
+    site: &str,
+    action: &str,
+    query: &str,
+) -> Result<Success, Failure> {
+    let params =
+        RawParams::from_query(query).unwrap_or_else(|e| panic!("bad test query {query:?}: {e}"));
     engine
         .execute(Call {
             site: site.to_owned(),

@@ -10,7 +10,10 @@ const SCAN_BYTES: usize = 256 * 1024;
 const CHALLENGE_MARKERS: &[(&str, &str)] = &[
     ("window._cf_chl_opt", "Cloudflare"),
     ("<title>Just a moment...</title>", "Cloudflare"),
-    ("<title>Attention Required! | Cloudflare</title>", "Cloudflare"),
+    (
+        "<title>Attention Required! | Cloudflare</title>",
+        "Cloudflare",
+    ),
     ("cf-browser-verification", "Cloudflare"),
     ("captcha-delivery.com", "DataDome"),
     ("<title>Client Challenge</title>", "Fastly"),
@@ -51,7 +54,10 @@ fn head(body: &str) -> &str {
 
 fn find(body: &str, markers: &[(&str, &'static str)]) -> Option<&'static str> {
     let head = head(body);
-    markers.iter().find(|(marker, _)| head.contains(marker)).map(|(_, vendor)| *vendor)
+    markers
+        .iter()
+        .find(|(marker, _)| head.contains(marker))
+        .map(|(_, vendor)| *vendor)
 }
 
 /// The vendor of a bot-challenge interstitial (Cloudflare, DataDome, Fastly, ...), if `body` is one.
@@ -73,17 +79,32 @@ pub fn detect_login_wall(body: &str, markers: &[&str]) -> bool {
     }
     let lower = head.to_ascii_lowercase();
     let password_field = lower.contains("type=\"password\"") || lower.contains("type='password'");
-    let login_words = ["<title>log in", "<title>login", "<title>sign in", "id=\"login_form\"", "id=\"loginform\"", "action=\"/login"];
+    let login_words = [
+        "<title>log in",
+        "<title>login",
+        "<title>sign in",
+        "id=\"login_form\"",
+        "id=\"loginform\"",
+        "action=\"/login",
+    ];
     password_field && login_words.iter().any(|w| lower.contains(w))
 }
 
 /// `blocked` when `body` is a bot challenge, or a captcha where the expected content is missing.
-pub fn ensure_not_challenged(site: &str, body: &str, content_present: bool) -> Result<(), ScrapeError> {
+pub fn ensure_not_challenged(
+    site: &str,
+    body: &str,
+    content_present: bool,
+) -> Result<(), ScrapeError> {
     if let Some(vendor) = detect_bot_challenge(body) {
-        return Err(ScrapeError::blocked(format!("{site} answered a {vendor} bot challenge")));
+        return Err(ScrapeError::blocked(format!(
+            "{site} answered a {vendor} bot challenge"
+        )));
     }
     if !content_present && let Some(vendor) = detect_captcha(body) {
-        return Err(ScrapeError::blocked(format!("{site} answered a {vendor} captcha")));
+        return Err(ScrapeError::blocked(format!(
+            "{site} answered a {vendor} captcha"
+        )));
     }
     Ok(())
 }
@@ -96,7 +117,8 @@ mod tests {
     fn recognises_challenges_by_content() {
         let cloudflare = "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><script>window._cf_chl_opt={cvId:'3'}</script></body></html>";
         assert_eq!(detect_bot_challenge(cloudflare), Some("Cloudflare"));
-        let datadome = r#"{"url":"https://geo.captcha-delivery.com/captcha/?initialCid=AHrlqAAAAAMA&cid=x"}"#;
+        let datadome =
+            r#"{"url":"https://geo.captcha-delivery.com/captcha/?initialCid=AHrlqAAAAAMA&cid=x"}"#;
         assert_eq!(detect_bot_challenge(datadome), Some("DataDome"));
         let fastly = "<html><head><title>Client Challenge</title></head><body><script src=\"/_fs-ch-1T1wmsGaOgGaSxcX/script.js\"></script></body></html>";
         assert_eq!(detect_bot_challenge(fastly), Some("Fastly"));
@@ -111,15 +133,24 @@ mod tests {
         let login = "<form><div class=\"g-recaptcha\"></div><input type=\"password\"></form>";
         assert_eq!(detect_captcha(login), Some("reCAPTCHA"));
         assert!(ensure_not_challenged("x", login, true).is_ok());
-        assert_eq!(ensure_not_challenged("x", login, false).unwrap_err().code(), crate::ErrorCode::Blocked);
+        assert_eq!(
+            ensure_not_challenged("x", login, false).unwrap_err().code(),
+            crate::ErrorCode::Blocked
+        );
     }
 
     #[test]
     fn login_walls() {
         let wall = "<html><head><title>Log in to Facebook</title></head><body><form id=\"login_form\"><input type=\"password\" name=\"pass\"></form></body></html>";
         assert!(detect_login_wall(wall, &[]));
-        assert!(!detect_login_wall("<html><title>Meedan</title><body>posts</body></html>", &[]));
-        assert!(detect_login_wall("<div id=\"loginForm\">", &["id=\"loginForm\""]));
+        assert!(!detect_login_wall(
+            "<html><title>Meedan</title><body>posts</body></html>",
+            &[]
+        ));
+        assert!(detect_login_wall(
+            "<div id=\"loginForm\">",
+            &["id=\"loginForm\""]
+        ));
     }
 
     #[test]
@@ -128,6 +159,10 @@ mod tests {
         assert_eq!(detect_bot_challenge(&huge), None);
         assert_eq!(detect_bot_challenge(""), None);
         let late = format!("{}<title>Just a moment...</title>", "x".repeat(SCAN_BYTES));
-        assert_eq!(detect_bot_challenge(&late), None, "markers past the scanned head are not searched");
+        assert_eq!(
+            detect_bot_challenge(&late),
+            None,
+            "markers past the scanned head are not searched"
+        );
     }
 }

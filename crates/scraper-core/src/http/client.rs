@@ -8,7 +8,9 @@ use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
 use reqwest::Method;
-use reqwest::header::{HOST, HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{
+    HOST, HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER, USER_AGENT,
+};
 use tokio::time::Instant;
 use url::{Host, Url};
 
@@ -121,7 +123,10 @@ impl HttpClient {
         if let Some(proxy) = &settings.proxy {
             builder = builder.proxy(reqwest::Proxy::all(proxy)?);
         }
-        Ok(Self { inner: builder.build()?, settings: Arc::new(settings) })
+        Ok(Self {
+            inner: builder.build()?,
+            settings: Arc::new(settings),
+        })
     }
 
     /// The settings the client was built with.
@@ -145,10 +150,20 @@ impl HttpClient {
         for hop in 0..=self.settings.max_redirects {
             self.check_destination(site, &url, &request.extra_hosts)?;
             let response = self
-                .fetch_hop(&Hop { site, method: &method, url: &url, headers: &headers, body: body.as_ref(), deadline, stats })
+                .fetch_hop(&Hop {
+                    site,
+                    method: &method,
+                    url: &url,
+                    headers: &headers,
+                    body: body.as_ref(),
+                    deadline,
+                    stats,
+                })
                 .await?;
             let location = match response.status {
-                301 | 302 | 303 | 307 | 308 => response.header(LOCATION.as_str()).map(str::to_owned),
+                301 | 302 | 303 | 307 | 308 => {
+                    response.header(LOCATION.as_str()).map(str::to_owned)
+                }
                 _ => None,
             };
             let Some(location) = location else {
@@ -158,9 +173,14 @@ impl HttpClient {
                 break;
             }
             let next = url.join(&location).map_err(|_| {
-                ScrapeError::changed(format!("{} redirected to an unreadable location", site.slug))
+                ScrapeError::changed(format!(
+                    "{} redirected to an unreadable location",
+                    site.slug
+                ))
             })?;
-            if response.status == 303 || (matches!(response.status, 301 | 302) && method == Method::POST) {
+            if response.status == 303
+                || (matches!(response.status, 301 | 302) && method == Method::POST)
+            {
                 method = Method::GET;
                 body = None;
                 headers.remove(reqwest::header::CONTENT_TYPE);
@@ -174,8 +194,14 @@ impl HttpClient {
     }
 
     /// Refuses a destination outside the site's hosts (and the request's vetted extra hosts).
-    fn check_destination(&self, site: &SiteDescription, url: &Url, extra: &[String]) -> Result<(), ScrapeError> {
-        let refused = |why: String| ScrapeError::changed(format!("{}: refused to contact {why}", site.slug));
+    fn check_destination(
+        &self,
+        site: &SiteDescription,
+        url: &Url,
+        extra: &[String],
+    ) -> Result<(), ScrapeError> {
+        let refused =
+            |why: String| ScrapeError::changed(format!("{}: refused to contact {why}", site.slug));
         if !matches!(url.scheme(), "http" | "https") {
             return Err(refused(format!("a {} URL", url.scheme())));
         }
@@ -196,10 +222,21 @@ impl HttpClient {
     }
 
     /// Browser defaults < operator User-Agent < the site's headers < the request's headers.
-    fn headers_for(&self, site: &SiteDescription, extra: &[(String, String)]) -> Result<HeaderMap, ScrapeError> {
+    fn headers_for(
+        &self,
+        site: &SiteDescription,
+        extra: &[(String, String)],
+    ) -> Result<HeaderMap, ScrapeError> {
         let mut map = HeaderMap::new();
-        let user_agent = self.settings.user_agent.as_deref().unwrap_or(BROWSER_USER_AGENT);
-        let defaults = BROWSER_HEADERS.iter().copied().chain([(USER_AGENT.as_str(), user_agent)]);
+        let user_agent = self
+            .settings
+            .user_agent
+            .as_deref()
+            .unwrap_or(BROWSER_USER_AGENT);
+        let defaults = BROWSER_HEADERS
+            .iter()
+            .copied()
+            .chain([(USER_AGENT.as_str(), user_agent)]);
         let site_headers = site.headers.iter().copied();
         let request_headers = extra.iter().map(|(k, v)| (k.as_str(), v.as_str()));
         for (name, value) in defaults.chain(site_headers).chain(request_headers) {
@@ -240,7 +277,12 @@ impl HttpClient {
     }
 
     /// One attempt of one hop.
-    async fn attempt(&self, hop: &Hop<'_>, n: u32, retry_after: &Mutex<Option<Duration>>) -> Result<Response, AttemptError> {
+    async fn attempt(
+        &self,
+        hop: &Hop<'_>,
+        n: u32,
+        retry_after: &Mutex<Option<Duration>>,
+    ) -> Result<Response, AttemptError> {
         let started = Instant::now();
         let remaining = hop.deadline.saturating_duration_since(started);
         if remaining.is_zero() {
@@ -274,11 +316,16 @@ impl HttpClient {
             ))));
         }
         if is_transient_status(response.status) {
-            let told = response.header(RETRY_AFTER.as_str()).and_then(|v| parse_retry_after(v, SystemTime::now()));
+            let told = response
+                .header(RETRY_AFTER.as_str())
+                .and_then(|v| parse_retry_after(v, SystemTime::now()));
             if let Ok(mut slot) = retry_after.lock() {
                 *slot = told;
             }
-            return Err(AttemptError::Transient(Failure::Status { status: response.status, retry_after: told }));
+            return Err(AttemptError::Transient(Failure::Status {
+                status: response.status,
+                retry_after: told,
+            }));
         }
         Ok(response)
     }
@@ -286,14 +333,20 @@ impl HttpClient {
     /// Sends one HTTP request and reads the body up to the cap.
     async fn exchange(&self, hop: &Hop<'_>) -> Result<Response, AttemptError> {
         let (target, host) = self.route(hop.url);
-        let mut builder = self.inner.request(hop.method.clone(), target).headers(hop.headers.clone());
+        let mut builder = self
+            .inner
+            .request(hop.method.clone(), target)
+            .headers(hop.headers.clone());
         if let Some(host) = host {
             builder = builder.header(HOST, host);
         }
         if let Some(body) = hop.body {
             builder = builder.body(body.clone());
         }
-        let mut response = builder.send().await.map_err(|e| transport_error(hop.site, &e))?;
+        let mut response = builder
+            .send()
+            .await
+            .map_err(|e| transport_error(hop.site, &e))?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let cap = self.settings.max_body_bytes;
@@ -303,17 +356,29 @@ impl HttpClient {
                 hop.site.slug, cap
             )))
         };
-        if response.content_length().is_some_and(|len| len > cap as u64) {
+        if response
+            .content_length()
+            .is_some_and(|len| len > cap as u64)
+        {
             return Err(too_large());
         }
         let mut body = BytesMut::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(hop.site, &e))? {
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| transport_error(hop.site, &e))?
+        {
             if body.len() + chunk.len() > cap {
                 return Err(too_large());
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Response { status, headers, url: hop.url.clone(), body: body.freeze() })
+        Ok(Response {
+            status,
+            headers,
+            url: hop.url.clone(),
+            body: body.freeze(),
+        })
     }
 
     /// Where the request really goes, and the Host header to keep when it is overridden.
@@ -368,24 +433,42 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 }
 
 fn deadline_passed(site: &SiteDescription) -> ScrapeError {
-    ScrapeError::UpstreamTimeout(format!("the request's deadline passed while waiting for {}", site.slug))
+    ScrapeError::UpstreamTimeout(format!(
+        "the request's deadline passed while waiting for {}",
+        site.slug
+    ))
 }
 
 /// The error after the last transient failure.
 fn exhausted(hop: &Hop<'_>, failure: Failure, attempts: u32) -> ScrapeError {
     let site = hop.site.slug;
-    let times = if attempts == 1 { "once".to_owned() } else { format!("{attempts} times") };
+    let times = if attempts == 1 {
+        "once".to_owned()
+    } else {
+        format!("{attempts} times")
+    };
     match failure {
-        Failure::Status { status: 429, retry_after } => {
-            ScrapeError::RateLimited { detail: format!("{site} answered 429 {times}"), retry_after }
-        }
-        Failure::Status { status, retry_after } => {
-            ScrapeError::UpstreamUnavailable { detail: format!("{site} answered {status} {times}"), retry_after }
-        }
+        Failure::Status {
+            status: 429,
+            retry_after,
+        } => ScrapeError::RateLimited {
+            detail: format!("{site} answered 429 {times}"),
+            retry_after,
+        },
+        Failure::Status {
+            status,
+            retry_after,
+        } => ScrapeError::UpstreamUnavailable {
+            detail: format!("{site} answered {status} {times}"),
+            retry_after,
+        },
         Failure::Timeout if Instant::now() >= hop.deadline => deadline_passed(hop.site),
-        Failure::Timeout => ScrapeError::UpstreamTimeout(format!("{site} did not answer in time, {times}")),
-        Failure::Connect(e) => {
-            ScrapeError::UpstreamUnavailable { detail: format!("could not reach {site} ({times}): {e}"), retry_after: None }
+        Failure::Timeout => {
+            ScrapeError::UpstreamTimeout(format!("{site} did not answer in time, {times}"))
         }
+        Failure::Connect(e) => ScrapeError::UpstreamUnavailable {
+            detail: format!("could not reach {site} ({times}): {e}"),
+            retry_after: None,
+        },
     }
 }

@@ -3,14 +3,19 @@
 use std::time::{Duration, SystemTime};
 
 /// The User-Agent of a current desktop Chrome on Windows, sent unless the operator sets another.
-pub const BROWSER_USER_AGENT: &str =
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+pub const BROWSER_USER_AGENT: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 
 /// Headers a desktop browser sends on a page navigation (User-Agent aside).
 pub(crate) const BROWSER_HEADERS: &[(&str, &str)] = &[
-    ("accept", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"),
+    (
+        "accept",
+        "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",
+    ),
     ("accept-language", "en-US,en;q=0.9"),
-    ("sec-ch-ua", "\"Chromium\";v=\"156\", \"Google Chrome\";v=\"156\", \"Not_A Brand\";v=\"99\""),
+    (
+        "sec-ch-ua",
+        "\"Chromium\";v=\"156\", \"Google Chrome\";v=\"156\", \"Not_A Brand\";v=\"99\"",
+    ),
     ("sec-ch-ua-mobile", "?0"),
     ("sec-ch-ua-platform", "\"Windows\""),
     ("upgrade-insecure-requests", "1"),
@@ -37,7 +42,10 @@ mod tests {
         assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
         assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
         let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
-        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(30)));
+        assert_eq!(
+            parse_retry_after(&later, now),
+            Some(Duration::from_secs(30))
+        );
         let earlier = httpdate::fmt_http_date(now - Duration::from_secs(30));
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);

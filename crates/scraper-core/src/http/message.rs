@@ -45,13 +45,20 @@ impl Request {
 
     /// A request for an already-parsed URL.
     pub fn get_url(url: Url) -> Self {
-        Self { method: Method::GET, url: Ok(url), headers: Vec::new(), body: None, extra_hosts: Vec::new() }
+        Self {
+            method: Method::GET,
+            url: Ok(url),
+            headers: Vec::new(),
+            body: None,
+            extra_hosts: Vec::new(),
+        }
     }
 
     /// Appends query pairs, percent-encoded.
     pub fn query<K: AsRef<str>, V: AsRef<str>>(mut self, pairs: &[(K, V)]) -> Self {
         if let Ok(url) = &mut self.url {
-            url.query_pairs_mut().extend_pairs(pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())));
+            url.query_pairs_mut()
+                .extend_pairs(pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())));
         }
         self
     }
@@ -106,7 +113,12 @@ pub struct Response {
 impl Response {
     /// A response built by hand (tests, cached answers).
     pub fn new(status: u16, url: Url, body: impl Into<Bytes>) -> Self {
-        Self { status, headers: HeaderMap::new(), url, body: body.into() }
+        Self {
+            status,
+            headers: HeaderMap::new(),
+            url,
+            body: body.into(),
+        }
     }
 
     /// The HTTP status.
@@ -150,7 +162,10 @@ impl Response {
     /// The body parsed as JSON; a body of another shape is `upstream_changed`.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ScrapeError> {
         serde_json::from_slice(&self.body).map_err(|e| {
-            ScrapeError::changed(format!("{} answered JSON of an unexpected shape: {e}", self.url.host_str().unwrap_or("upstream")))
+            ScrapeError::changed(format!(
+                "{} answered JSON of an unexpected shape: {e}",
+                self.url.host_str().unwrap_or("upstream")
+            ))
         })
     }
 
@@ -160,8 +175,13 @@ impl Response {
         match self.status {
             200..=299 => Ok(()),
             404 | 410 => Err(ScrapeError::not_found(format!("{what} does not exist"))),
-            401 | 403 => Err(ScrapeError::blocked(format!("upstream refused access to {what} (HTTP {})", self.status))),
-            status => Err(ScrapeError::changed(format!("upstream answered HTTP {status} for {what}"))),
+            401 | 403 => Err(ScrapeError::blocked(format!(
+                "upstream refused access to {what} (HTTP {})",
+                self.status
+            ))),
+            status => Err(ScrapeError::changed(format!(
+                "upstream answered HTTP {status} for {what}"
+            ))),
         }
     }
 }

@@ -28,8 +28,18 @@ pub fn redact_url(url: &Url, site_secrets: &[&str]) -> String {
         let pairs: Vec<(String, String)> = clean
             .query_pairs()
             .map(|(k, v)| {
-                let secret = ALWAYS_SECRET.iter().chain(site_secrets).any(|s| k.eq_ignore_ascii_case(s));
-                (k.into_owned(), if secret { "REDACTED".to_owned() } else { v.into_owned() })
+                let secret = ALWAYS_SECRET
+                    .iter()
+                    .chain(site_secrets)
+                    .any(|s| k.eq_ignore_ascii_case(s));
+                (
+                    k.into_owned(),
+                    if secret {
+                        "REDACTED".to_owned()
+                    } else {
+                        v.into_owned()
+                    },
+                )
             })
             .collect();
         clean.query_pairs_mut().clear().extend_pairs(pairs);
@@ -43,13 +53,19 @@ mod tests {
 
     #[test]
     fn masks_secrets_and_keeps_the_rest() {
-        let url = Url::parse("https://u:p@api-v2.soundcloud.com/resolve?url=x&client_id=abc&Access_Token=t&q=a+b").unwrap();
+        let url = Url::parse(
+            "https://u:p@api-v2.soundcloud.com/resolve?url=x&client_id=abc&Access_Token=t&q=a+b",
+        )
+        .unwrap();
         assert_eq!(
             redact_url(&url, &[]),
             "https://api-v2.soundcloud.com/resolve?url=x&client_id=REDACTED&Access_Token=REDACTED&q=a+b"
         );
         let url = Url::parse("https://x.example/p?auth=1").unwrap();
-        assert_eq!(redact_url(&url, &["auth"]), "https://x.example/p?auth=REDACTED");
+        assert_eq!(
+            redact_url(&url, &["auth"]),
+            "https://x.example/p?auth=REDACTED"
+        );
         let url = Url::parse("https://x.example/p").unwrap();
         assert_eq!(redact_url(&url, &[]), "https://x.example/p");
     }

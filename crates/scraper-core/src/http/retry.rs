@@ -21,7 +21,10 @@ pub(crate) enum AttemptError {
 #[derive(Debug)]
 pub(crate) enum Failure {
     /// The upstream answered this status.
-    Status { status: u16, retry_after: Option<Duration> },
+    Status {
+        status: u16,
+        retry_after: Option<Duration>,
+    },
     /// No answer within the per-attempt timeout.
     Timeout,
     /// The connection failed.
@@ -69,7 +72,9 @@ impl Schedule {
     ) -> Self {
         // ExponentialBackoff yields base^n milliseconds; factor scales it: base 2 × factor gives
         // 2f, 4f, 8f... so `factor = base / 2` starts at `base`.
-        let factor = u64::try_from(base.as_millis() / 2).unwrap_or(u64::MAX).max(1);
+        let factor = u64::try_from(base.as_millis() / 2)
+            .unwrap_or(u64::MAX)
+            .max(1);
         Self {
             backoff: ExponentialBackoff::from_millis(2)
                 .factor(factor)
@@ -90,7 +95,11 @@ impl Iterator for Schedule {
             return None;
         }
         self.retries_left -= 1;
-        let told = self.retry_after.lock().ok().and_then(|mut hint| hint.take());
+        let told = self
+            .retry_after
+            .lock()
+            .ok()
+            .and_then(|mut hint| hint.take());
         let delay = match told {
             Some(delay) => delay,
             None => self.backoff.next()?,
@@ -107,7 +116,10 @@ impl Iterator for Schedule {
 mod tests {
     use super::*;
 
-    fn schedule(max_attempts: u32, deadline_in: Duration) -> (Schedule, Arc<Mutex<Option<Duration>>>) {
+    fn schedule(
+        max_attempts: u32,
+        deadline_in: Duration,
+    ) -> (Schedule, Arc<Mutex<Option<Duration>>>) {
         let hint = Arc::new(Mutex::new(None));
         let s = Schedule::new(
             Duration::from_millis(200),
@@ -126,7 +138,8 @@ mod tests {
             let delays: Vec<_> = s.collect();
             assert_eq!(delays.len(), 4, "5 attempts means 4 waits");
             for (i, d) in delays.iter().enumerate() {
-                let cap = Duration::from_millis(200 * 2u64.pow(u32::try_from(i).unwrap())).min(Duration::from_secs(2));
+                let cap = Duration::from_millis(200 * 2u64.pow(u32::try_from(i).unwrap()))
+                    .min(Duration::from_secs(2));
                 assert!(*d <= cap, "wait {i} was {d:?}, over {cap:?}");
             }
         }

@@ -30,9 +30,15 @@ fn client(upstream: &str, tweak: impl FnOnce(&mut HttpSettings)) -> HttpClient {
     HttpClient::new(settings).unwrap()
 }
 
-async fn fetch(client: &HttpClient, request: Request, deadline: Duration) -> (Result<scraper_core::Response, ScrapeError>, Stats) {
+async fn fetch(
+    client: &HttpClient,
+    request: Request,
+    deadline: Duration,
+) -> (Result<scraper_core::Response, ScrapeError>, Stats) {
     let stats = Stats::default();
-    let result = client.fetch(&SITE, request, Instant::now() + deadline, &stats).await;
+    let result = client
+        .fetch(&SITE, request, Instant::now() + deadline, &stats)
+        .await;
     (result, stats)
 }
 
@@ -43,10 +49,22 @@ async fn received(server: &MockServer) -> usize {
 #[tokio::test]
 async fn transient_503s_are_retried_until_success() {
     let server = MockServer::start().await;
-    Mock::given(path("/flaky")).respond_with(ResponseTemplate::new(503)).up_to_n_times(2).mount(&server).await;
-    Mock::given(path("/flaky")).respond_with(ResponseTemplate::new(200).set_body_string("ok")).mount(&server).await;
+    Mock::given(path("/flaky"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(path("/flaky"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .mount(&server)
+        .await;
     let client = client(&server.uri(), |_| {});
-    let (result, stats) = fetch(&client, Request::get("https://api.example.test/flaky"), Duration::from_secs(10)).await;
+    let (result, stats) = fetch(
+        &client,
+        Request::get("https://api.example.test/flaky"),
+        Duration::from_secs(10),
+    )
+    .await;
     let response = result.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.text(), "ok");
@@ -57,9 +75,17 @@ async fn transient_503s_are_retried_until_success() {
 #[tokio::test]
 async fn retries_stop_at_three_attempts_and_say_why() {
     let server = MockServer::start().await;
-    Mock::given(path("/down")).respond_with(ResponseTemplate::new(502)).mount(&server).await;
+    Mock::given(path("/down"))
+        .respond_with(ResponseTemplate::new(502))
+        .mount(&server)
+        .await;
     let client = client(&server.uri(), |_| {});
-    let (result, stats) = fetch(&client, Request::get("https://api.example.test/down"), Duration::from_secs(10)).await;
+    let (result, stats) = fetch(
+        &client,
+        Request::get("https://api.example.test/down"),
+        Duration::from_secs(10),
+    )
+    .await;
     let err = result.unwrap_err();
     assert_eq!(err.code(), ErrorCode::UpstreamUnavailable);
     assert_eq!(err.to_string(), "example answered 502 3 times");
@@ -75,12 +101,24 @@ async fn retry_after_in_seconds_is_honoured() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(path("/limited")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    Mock::given(path("/limited"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
     let client = client(&server.uri(), |_| {});
     let started = Instant::now();
-    let (result, stats) = fetch(&client, Request::get("https://api.example.test/limited"), Duration::from_secs(10)).await;
+    let (result, stats) = fetch(
+        &client,
+        Request::get("https://api.example.test/limited"),
+        Duration::from_secs(10),
+    )
+    .await;
     assert_eq!(result.unwrap().status(), 200);
-    assert!(started.elapsed() >= Duration::from_secs(1), "waited only {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited only {:?}",
+        started.elapsed()
+    );
     assert_eq!(stats.attempts(), 2);
 }
 
@@ -93,13 +131,25 @@ async fn retry_after_as_an_http_date_is_honoured() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(path("/limited")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    Mock::given(path("/limited"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
     let client = client(&server.uri(), |_| {});
     let started = Instant::now();
-    let (result, _) = fetch(&client, Request::get("https://api.example.test/limited"), Duration::from_secs(10)).await;
+    let (result, _) = fetch(
+        &client,
+        Request::get("https://api.example.test/limited"),
+        Duration::from_secs(10),
+    )
+    .await;
     assert_eq!(result.unwrap().status(), 200);
     // The date has one-second resolution: at least one second of the two must have been waited.
-    assert!(started.elapsed() >= Duration::from_millis(1000), "waited only {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(1000),
+        "waited only {:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -110,7 +160,12 @@ async fn persistent_429_is_rate_limited_with_its_retry_after() {
         .mount(&server)
         .await;
     let client = client(&server.uri(), |_| {});
-    let (result, stats) = fetch(&client, Request::get("https://api.example.test/limited"), Duration::from_secs(10)).await;
+    let (result, stats) = fetch(
+        &client,
+        Request::get("https://api.example.test/limited"),
+        Duration::from_secs(10),
+    )
+    .await;
     let err = result.unwrap_err();
     assert_eq!(err.code(), ErrorCode::RateLimited);
     assert_eq!(err.retry_after(), Some(Duration::ZERO));
@@ -127,7 +182,12 @@ async fn a_retry_after_beyond_the_deadline_gives_up_at_once() {
         .await;
     let client = client(&server.uri(), |_| {});
     let started = Instant::now();
-    let (result, stats) = fetch(&client, Request::get("https://api.example.test/limited"), Duration::from_secs(5)).await;
+    let (result, stats) = fetch(
+        &client,
+        Request::get("https://api.example.test/limited"),
+        Duration::from_secs(5),
+    )
+    .await;
     let err = result.unwrap_err();
     assert_eq!(err.code(), ErrorCode::RateLimited);
     assert_eq!(err.retry_after(), Some(Duration::from_secs(120)));
@@ -138,12 +198,23 @@ async fn a_retry_after_beyond_the_deadline_gives_up_at_once() {
 #[tokio::test]
 async fn a_404_is_not_retried() {
     let server = MockServer::start().await;
-    Mock::given(path("/gone")).respond_with(ResponseTemplate::new(404)).mount(&server).await;
+    Mock::given(path("/gone"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
     let client = client(&server.uri(), |_| {});
-    let (result, stats) = fetch(&client, Request::get("https://api.example.test/gone"), Duration::from_secs(10)).await;
+    let (result, stats) = fetch(
+        &client,
+        Request::get("https://api.example.test/gone"),
+        Duration::from_secs(10),
+    )
+    .await;
     let response = result.unwrap();
     assert_eq!(response.status(), 404);
-    assert_eq!(response.error_for_status("user 'x'").unwrap_err().code(), ErrorCode::NotFound);
+    assert_eq!(
+        response.error_for_status("user 'x'").unwrap_err().code(),
+        ErrorCode::NotFound
+    );
     assert_eq!(stats.attempts(), 1);
     assert_eq!(received(&server).await, 1);
 }
@@ -157,11 +228,19 @@ async fn the_deadline_holds_against_a_slow_upstream() {
         .await;
     let client = client(&server.uri(), |_| {});
     let started = Instant::now();
-    let (result, _) = fetch(&client, Request::get("https://api.example.test/slow"), Duration::from_millis(800)).await;
+    let (result, _) = fetch(
+        &client,
+        Request::get("https://api.example.test/slow"),
+        Duration::from_millis(800),
+    )
+    .await;
     let err = result.unwrap_err();
     assert_eq!(err.code(), ErrorCode::UpstreamTimeout);
     let took = started.elapsed();
-    assert!(took >= Duration::from_millis(800) && took < Duration::from_millis(1500), "took {took:?}");
+    assert!(
+        took >= Duration::from_millis(800) && took < Duration::from_millis(1500),
+        "took {took:?}"
+    );
 }
 
 #[tokio::test]
@@ -171,8 +250,15 @@ async fn attempts_that_time_out_are_retried_then_reported() {
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
         .mount(&server)
         .await;
-    let client = client(&server.uri(), |s| s.attempt_timeout = Duration::from_millis(150));
-    let (result, stats) = fetch(&client, Request::get("https://api.example.test/slow"), Duration::from_secs(10)).await;
+    let client = client(&server.uri(), |s| {
+        s.attempt_timeout = Duration::from_millis(150)
+    });
+    let (result, stats) = fetch(
+        &client,
+        Request::get("https://api.example.test/slow"),
+        Duration::from_secs(10),
+    )
+    .await;
     let err = result.unwrap_err();
     assert_eq!(err.code(), ErrorCode::UpstreamTimeout);
     assert_eq!(stats.attempts(), 3);
@@ -181,9 +267,17 @@ async fn attempts_that_time_out_are_retried_then_reported() {
 #[tokio::test]
 async fn an_oversized_body_is_refused() {
     let server = MockServer::start().await;
-    Mock::given(path("/big")).respond_with(ResponseTemplate::new(200).set_body_bytes(vec![b'x'; 2048])).mount(&server).await;
+    Mock::given(path("/big"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![b'x'; 2048]))
+        .mount(&server)
+        .await;
     let client = client(&server.uri(), |s| s.max_body_bytes = 1024);
-    let (result, stats) = fetch(&client, Request::get("https://api.example.test/big"), Duration::from_secs(10)).await;
+    let (result, stats) = fetch(
+        &client,
+        Request::get("https://api.example.test/big"),
+        Duration::from_secs(10),
+    )
+    .await;
     let err = result.unwrap_err();
     assert_eq!(err.code(), ErrorCode::UpstreamChanged);
     assert!(err.to_string().contains("more than 1024 bytes"), "{err}");
@@ -219,11 +313,21 @@ async fn chunked_server(chunks: usize, chunk_size: usize) -> (String, tokio::tas
 async fn the_body_cap_acts_while_reading_a_stream() {
     let (uri, task) = chunked_server(64, 64 * 1024).await;
     let client = client(&uri, |s| s.max_body_bytes = 256 * 1024);
-    let (result, _) = fetch(&client, Request::get("https://www.example.test/stream"), Duration::from_secs(10)).await;
+    let (result, _) = fetch(
+        &client,
+        Request::get("https://www.example.test/stream"),
+        Duration::from_secs(10),
+    )
+    .await;
     assert_eq!(result.unwrap_err().code(), ErrorCode::UpstreamChanged);
     let (result, _) = {
         let client = self::client(&uri, |s| s.max_body_bytes = 8 * 1024 * 1024);
-        fetch(&client, Request::get("https://www.example.test/stream"), Duration::from_secs(10)).await
+        fetch(
+            &client,
+            Request::get("https://www.example.test/stream"),
+            Duration::from_secs(10),
+        )
+        .await
     };
     assert_eq!(result.unwrap().bytes().len(), 64 * 64 * 1024);
     task.abort();
@@ -233,7 +337,10 @@ async fn the_body_cap_acts_while_reading_a_stream() {
 async fn redirects_within_the_site_are_followed() {
     let server = MockServer::start().await;
     Mock::given(path("/old"))
-        .respond_with(ResponseTemplate::new(301).insert_header("location", "https://api.example.test/new?x=1"))
+        .respond_with(
+            ResponseTemplate::new(301)
+                .insert_header("location", "https://api.example.test/new?x=1"),
+        )
         .mount(&server)
         .await;
     Mock::given(path("/new"))
@@ -243,7 +350,12 @@ async fn redirects_within_the_site_are_followed() {
         .mount(&server)
         .await;
     let client = client(&server.uri(), |_| {});
-    let (result, _) = fetch(&client, Request::get("https://www.example.test/old"), Duration::from_secs(10)).await;
+    let (result, _) = fetch(
+        &client,
+        Request::get("https://www.example.test/old"),
+        Duration::from_secs(10),
+    )
+    .await;
     let response = result.unwrap();
     assert_eq!(response.text(), "moved");
     assert_eq!(response.url().as_str(), "https://api.example.test/new?x=1");
@@ -252,18 +364,31 @@ async fn redirects_within_the_site_are_followed() {
 #[tokio::test]
 async fn a_redirect_to_a_foreign_host_is_refused() {
     let server = MockServer::start().await;
-    for target in ["https://evil.example/steal", "http://169.254.169.254/latest/meta-data/", "https://www.example.test.evil.example/"] {
+    for target in [
+        "https://evil.example/steal",
+        "http://169.254.169.254/latest/meta-data/",
+        "https://www.example.test.evil.example/",
+    ] {
         server.reset().await;
         Mock::given(path("/out"))
             .respond_with(ResponseTemplate::new(302).insert_header("location", target))
             .mount(&server)
             .await;
         let client = client(&server.uri(), |_| {});
-        let (result, _) = fetch(&client, Request::get("https://www.example.test/out"), Duration::from_secs(10)).await;
+        let (result, _) = fetch(
+            &client,
+            Request::get("https://www.example.test/out"),
+            Duration::from_secs(10),
+        )
+        .await;
         let err = result.unwrap_err();
         assert_eq!(err.code(), ErrorCode::UpstreamChanged, "{target}");
         assert!(err.to_string().contains("refused to contact"), "{err}");
-        assert_eq!(received(&server).await, 1, "nothing may be sent for {target}");
+        assert_eq!(
+            received(&server).await,
+            1,
+            "nothing may be sent for {target}"
+        );
     }
 }
 
@@ -275,8 +400,18 @@ async fn redirect_loops_end_after_five_hops() {
         .mount(&server)
         .await;
     let client = client(&server.uri(), |_| {});
-    let (result, _) = fetch(&client, Request::get("https://www.example.test/loop"), Duration::from_secs(10)).await;
-    assert!(result.unwrap_err().to_string().contains("more than 5 times"));
+    let (result, _) = fetch(
+        &client,
+        Request::get("https://www.example.test/loop"),
+        Duration::from_secs(10),
+    )
+    .await;
+    assert!(
+        result
+            .unwrap_err()
+            .to_string()
+            .contains("more than 5 times")
+    );
     assert_eq!(received(&server).await, 6);
 }
 
@@ -284,15 +419,30 @@ async fn redirect_loops_end_after_five_hops() {
 async fn the_site_host_list_is_enforced_before_sending() {
     let server = MockServer::start().await;
     let client = client(&server.uri(), |_| {});
-    for url in ["https://evil.example/", "https://127.0.0.1/", "ftp://www.example.test/", "not a url"] {
+    for url in [
+        "https://evil.example/",
+        "https://127.0.0.1/",
+        "ftp://www.example.test/",
+        "not a url",
+    ] {
         let (result, stats) = fetch(&client, Request::get(url), Duration::from_secs(10)).await;
         assert!(result.is_err(), "{url}");
         assert_eq!(stats.requests(), 0);
     }
     assert_eq!(received(&server).await, 0);
-    Mock::given(path("/ok")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    Mock::given(path("/ok"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
     let vetted = Request::get("https://music.artist.test/ok").allow_host("music.artist.test");
-    assert_eq!(fetch(&client, vetted, Duration::from_secs(10)).await.0.unwrap().status(), 200);
+    assert_eq!(
+        fetch(&client, vetted, Duration::from_secs(10))
+            .await
+            .0
+            .unwrap()
+            .status(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -304,16 +454,31 @@ async fn bot_challenges_are_blocked_without_retrying() {
         .mount(&server)
         .await;
     Mock::given(path("/dd"))
-        .respond_with(ResponseTemplate::new(403).set_body_raw(r#"{"url":"https://geo.captcha-delivery.com/captcha/?initialCid=x"}"#, "application/json"))
+        .respond_with(ResponseTemplate::new(403).set_body_raw(
+            r#"{"url":"https://geo.captcha-delivery.com/captcha/?initialCid=x"}"#,
+            "application/json",
+        ))
         .mount(&server)
         .await;
     Mock::given(path("/fastly"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("<html><head><title>Client Challenge</title></head></html>", "text/html"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            "<html><head><title>Client Challenge</title></head></html>",
+            "text/html",
+        ))
         .mount(&server)
         .await;
     let client = client(&server.uri(), |_| {});
-    for (p, vendor) in [("/cf", "Cloudflare"), ("/dd", "DataDome"), ("/fastly", "Fastly")] {
-        let (result, stats) = fetch(&client, Request::get(format!("https://www.example.test{p}")), Duration::from_secs(10)).await;
+    for (p, vendor) in [
+        ("/cf", "Cloudflare"),
+        ("/dd", "DataDome"),
+        ("/fastly", "Fastly"),
+    ] {
+        let (result, stats) = fetch(
+            &client,
+            Request::get(format!("https://www.example.test{p}")),
+            Duration::from_secs(10),
+        )
+        .await;
         let err = result.unwrap_err();
         assert_eq!(err.code(), ErrorCode::Blocked, "{p}");
         assert!(err.to_string().contains(vendor), "{err}");
@@ -327,10 +492,19 @@ async fn connection_failures_are_retried_then_unavailable() {
     let addr = listener.local_addr().unwrap();
     drop(listener);
     let client = client(&format!("http://{addr}"), |_| {});
-    let (result, stats) = fetch(&client, Request::get("https://www.example.test/"), Duration::from_secs(10)).await;
+    let (result, stats) = fetch(
+        &client,
+        Request::get("https://www.example.test/"),
+        Duration::from_secs(10),
+    )
+    .await;
     let err = result.unwrap_err();
     assert_eq!(err.code(), ErrorCode::UpstreamUnavailable);
-    assert!(err.to_string().starts_with("could not reach example (3 times)"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("could not reach example (3 times)"),
+        "{err}"
+    );
     assert_eq!(stats.attempts(), 3);
 }
 
@@ -343,17 +517,27 @@ async fn headers_layer_browser_site_and_request_values() {
         .and(header("origin", "https://www.example.test"))
         .and(header("accept", "application/json"))
         .and(header("content-type", "application/json"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"ok": true}"#, "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(r#"{"ok": true}"#, "application/json"),
+        )
         .mount(&server)
         .await;
     let client = client(&server.uri(), |_| {});
-    let request = Request::post("https://api.example.test/api").header("accept", "application/json").json(&serde_json::json!({"a": 1}));
+    let request = Request::post("https://api.example.test/api")
+        .header("accept", "application/json")
+        .json(&serde_json::json!({"a": 1}));
     let (result, _) = fetch(&client, request, Duration::from_secs(10)).await;
     let body: serde_json::Value = result.unwrap().json().unwrap();
     assert_eq!(body["ok"], true);
     let sent = &server.received_requests().await.unwrap()[0];
     let ua = sent.headers.get("user-agent").unwrap().to_str().unwrap();
-    assert!(ua.starts_with("Mozilla/5.0") && ua.contains("Chrome/"), "{ua}");
-    assert_eq!(sent.headers.get("accept-language").unwrap(), "en-US,en;q=0.9");
+    assert!(
+        ua.starts_with("Mozilla/5.0") && ua.contains("Chrome/"),
+        "{ua}"
+    );
+    assert_eq!(
+        sent.headers.get("accept-language").unwrap(),
+        "en-US,en;q=0.9"
+    );
     assert_eq!(sent.body, br#"{"a":1}"#);
 }

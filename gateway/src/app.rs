@@ -1,0 +1,134 @@
+//! `Application::build`: binds its own listener (port 0 in tests), builds the engine from the
+//! registry, prepares the catalogue and documents, and wires routes and middleware.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context as _;
+use scraper_core::{Engine, Registration};
+use secrecy::SecretString;
+
+use crate::auth::{ApiKeys, require_api_key};
+use crate::routes::{meta, scrape};
+use crate::settings::Settings;
+use crate::state::AppState;
+use crate::{catalogue, docs_page, middleware, openapi, request_id};
+
+/// A built, bound, not yet running gateway.
+pub struct Application {
+    port: u16,
+    server: Server,
+    generated_key: Option<SecretString>,
+    state: web::Data<AppState>,
+}
+
+impl Application {
+    /// Builds the gateway with every site linked into this binary.
+    pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        let regs = scraper_core::registered().map_err(anyhow::Error::msg)?;
+        Self::build_with(settings, &regs)
+    }
+
+    /// Builds the gateway with the given sites.
+    pub fn build_with(settings: Settings, regs: &[&'static Registration]) -> anyhow::Result<Self> {
+        let engine = Arc::new(build_engine(&settings, regs)?);
+        let key_setup = ApiKeys::setup(&settings)?;
+        if let Some(upstream) = engine.http().settings().upstream_override.as_ref() {
+            tracing::warn!(
+                upstream = %upstream,
+                "TECHNO_SCRAPER_UPSTREAM_OVERRIDE IS SET: EVERY UPSTREAM REQUEST GOES TO {upstream} OVER PLAIN HTTP. \
+                 This is a test hook; never run production like this."
+            );
+        }
+        let openapi = openapi::document(&engine)
+            .to_pretty_json()
+            .context("could not render the OpenAPI document")?;
+        let state = web::Data::new(AppState {
+            catalogue: catalogue::catalogue(&engine),
+            docs: docs_page::render(&engine),
+            openapi,
+            engine,
+            keys: key_setup.keys,
+            settings: Arc::new(settings.clone()),
+        });
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("could not listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let app_state = state.clone();
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(app_state.clone())
+                .wrap(Compress::default())
+                .wrap(from_fn(middleware::limits))
+                .wrap(from_fn(middleware::access_log))
+                .wrap(from_fn(request_id::assign))
+                .route("/health", web::get().to(meta::health))
+                .route("/ready", web::get().to(meta::ready))
+                .route("/openapi.json", web::get().to(meta::openapi))
+                .route("/docs", web::get().to(meta::docs))
+                .service(
+                    web::scope("/v1")
+                        .wrap(from_fn(require_api_key))
+                        .service(
+                            web::resource("/sites")
+                                .get(meta::sites)
+                                .default_service(web::to(meta::method_not_allowed)),
+                        )
+                        .service(
+                            web::resource("/{site}/{action}")
+                                .get(scrape::get)
+                                .post(scrape::post)
+                                .default_service(web::to(meta::method_not_allowed)),
+                        )
+                        .default_service(web::to(scrape::fallback)),
+                )
+                .default_service(web::to(meta::not_found))
+        })
+        .client_request_timeout(Duration::from_secs(settings.client_timeout_secs.max(1)))
+        .shutdown_timeout(settings.shutdown_timeout_secs)
+        .listen(listener)?;
+        if settings.workers > 0 {
+            server = server.workers(settings.workers);
+        }
+        Ok(Self {
+            port,
+            server: server.run(),
+            generated_key: key_setup.generated,
+            state,
+        })
+    }
+
+    /// The port the gateway listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The key generated for this run (no key configured, loopback bind).
+    pub fn generated_key(&self) -> Option<&SecretString> {
+        self.generated_key.as_ref()
+    }
+
+    /// The engine (tests, CLI).
+    pub fn engine(&self) -> Arc<Engine> {
+        self.state.engine.clone()
+    }
+
+    /// A handle to stop the server gracefully.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped (SIGINT/SIGTERM, or the handle).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The engine for these settings and sites.
+pub fn build_engine(settings: &Settings, regs: &[&'static Registration]) -> anyhow::Result<Engine> {
+    Engine::new(regs, settings.engine()?, &settings.sites).map_err(anyhow::Error::msg)
+}

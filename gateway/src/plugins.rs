@@ -1,0 +1,6 @@
+//! The sites linked into the shipped binary: one line per site crate. A crate the binary never
+//! names is dropped by the linker and its registration vanishes (inventory issues #7, #50), so
+//! every site is named here, and `tests/registry.rs` checks the registry holds exactly these.
+
+/// The slugs of the shipped sites, sorted.
+pub const EXPECTED_SITES: &[&str] = &[];

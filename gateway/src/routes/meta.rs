@@ -1,0 +1,75 @@
+//! Routes that are not scrapes: health, readiness, the catalogue, OpenAPI, docs, and the
+//! problem answers for unknown routes and wrong methods.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::ContentType;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::json;
+
+use crate::problem::{request_id_of, transport_problem};
+use crate::state::AppState;
+
+/// `GET /health`: the process is alive.
+pub async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
+}
+
+/// `GET /ready`: the registry is built and requests are served.
+pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    let sites: Vec<_> = state
+        .engine
+        .sites()
+        .iter()
+        .map(|s| json!({"slug": s.description.slug, "configured": s.settings.is_configured()}))
+        .collect();
+    HttpResponse::Ok().json(json!({"status": "ready", "sites": sites}))
+}
+
+/// `GET /v1/sites`: the catalogue.
+pub async fn sites(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(json!({"data": state.catalogue}))
+}
+
+/// `GET /openapi.json`.
+pub async fn openapi(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(state.openapi.clone())
+}
+
+/// `GET /docs`.
+pub async fn docs(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(ContentType::html())
+        .body(state.docs.clone())
+}
+
+/// Any route that does not exist.
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    let detail = format!(
+        "no route {}; scrapes are /v1/{{site}}/{{action}}, see /docs",
+        req.path()
+    );
+    transport_problem(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        &detail,
+        &request_id_of(&req),
+    )
+}
+
+/// A method the route does not answer.
+pub async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
+    let detail = format!("{} is not answered here; use GET or POST", req.method());
+    let mut response = transport_problem(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        &detail,
+        &request_id_of(&req),
+    );
+    response.headers_mut().insert(
+        actix_web::http::header::ALLOW,
+        actix_web::http::header::HeaderValue::from_static("GET, POST"),
+    );
+    response
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests: the real gateway (Application::build on 127.0.0.1:0) in front of a
+//! wiremock upstream, driven over HTTP as n8n would drive it.
+
+mod api;
+mod auth;
+mod documents;
+mod paging;
+mod resilience;
