@@ -1,0 +1,227 @@
+//! Reading what clients send: ids given as numbers or as beatport.com URLs, search queries
+//! made acceptable to Beatport, and the opaque paging cursor.
+
+use scraper_core::refs::looks_like_url;
+use scraper_core::{Params, ScrapeError, cursor, parse_site_url};
+use serde::{Deserialize, Serialize};
+
+/// Hosts whose URLs clients may give for an entity.
+const WEB_HOSTS: &[&str] = &["www.beatport.com", "beatport.com"];
+
+/// Deepest page a cursor may ask for.
+const MAX_PAGE: u32 = 10_000;
+
+/// An entity id from a parameter: a positive number, or the URL of that entity on beatport.com
+/// (`https://www.beatport.com/<kind>/<slug>/<id>`, a language prefix such as `/de` allowed).
+pub fn entity_id(param: &'static str, input: &str, kind: &str) -> Result<u64, ScrapeError> {
+    let input = input.trim();
+    let wrong = || {
+        ScrapeError::invalid_param(
+            param,
+            format!(
+                "parameter '{param}' must be a Beatport {kind} id or a beatport.com {kind} URL"
+            ),
+        )
+    };
+    let id_text = if looks_like_url(input) {
+        let url = parse_site_url(param, input, WEB_HOSTS)?;
+        let segments: Vec<&str> = url
+            .path_segments()
+            .map(|s| s.filter(|p| !p.is_empty()).collect())
+            .unwrap_or_default();
+        let rest = match segments.as_slice() {
+            [lang, rest @ ..]
+                if lang.len() == 2
+                    && lang.bytes().all(|b| b.is_ascii_lowercase())
+                    && rest.first() == Some(&kind) =>
+            {
+                rest
+            }
+            all => all,
+        };
+        match rest {
+            [k, _slug, id, ..] if *k == kind => (*id).to_owned(),
+            _ => return Err(wrong()),
+        }
+    } else {
+        input.to_owned()
+    };
+    if id_text.is_empty() || id_text.len() > 12 || !id_text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(wrong());
+    }
+    match id_text.parse::<u64>() {
+        Ok(id) if id > 0 => Ok(id),
+        _ => Err(wrong()),
+    }
+}
+
+/// A search query Beatport accepts: whitespace collapsed, and only the first `(...)` pair kept
+/// (Beatport answers 403 to a query with several parentheses); other brackets become spaces.
+pub fn normalise_query(q: &str) -> String {
+    let mut out = String::with_capacity(q.len());
+    let mut opened = false;
+    let mut closed = false;
+    for c in q.chars() {
+        let keep = match c {
+            '(' if !opened => {
+                opened = true;
+                true
+            }
+            ')' if opened && !closed => {
+                closed = true;
+                true
+            }
+            '(' | ')' => false,
+            _ => true,
+        };
+        out.push(if keep && !c.is_control() { c } else { ' ' });
+    }
+    if opened && !closed {
+        out = out.replacen('(', " ", 1);
+    }
+    let mut collapsed = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    collapsed = collapsed.replace("( ", "(").replace(" )", ")");
+    collapsed
+        .replace("()", "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Where a listing continues: Beatport's own page number and page size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageCursor {
+    /// Beatport page number (1-based).
+    #[serde(rename = "p")]
+    pub page: u32,
+    /// Beatport page size (the client's `limit`).
+    #[serde(rename = "n")]
+    pub per_page: u32,
+}
+
+impl PageCursor {
+    /// The page to fetch: the first one of `limit` records, or the one the cursor names.
+    pub fn from_params(params: &Params) -> Result<Self, ScrapeError> {
+        let limit = u32::try_from(params.limit()).unwrap_or(1).clamp(1, 100);
+        let Some(text) = params.cursor() else {
+            return Ok(Self {
+                page: 1,
+                per_page: limit,
+            });
+        };
+        let cursor: Self = cursor::decode(text)?;
+        if cursor.page == 0
+            || cursor.page > MAX_PAGE
+            || cursor.per_page == 0
+            || cursor.per_page > 100
+        {
+            return Err(ScrapeError::invalid_param(
+                "cursor",
+                "parameter 'cursor' is not a cursor this service gave out",
+            ));
+        }
+        if cursor.per_page != limit {
+            return Err(ScrapeError::invalid_param(
+                "limit",
+                format!(
+                    "this cursor continues pages of {} items: pass limit={} with it",
+                    cursor.per_page, cursor.per_page
+                ),
+            ));
+        }
+        Ok(cursor)
+    }
+
+    /// Offset of this page's first record (0-based).
+    pub fn offset(self) -> u64 {
+        u64::from(self.page - 1) * u64::from(self.per_page)
+    }
+
+    /// Whether records follow a page of this cursor that held `got` records, from Beatport's
+    /// `count` when it gives one, else from its `next` link and a full page.
+    pub fn has_more(self, got: usize, count: Option<u64>, next: Option<&str>) -> bool {
+        match count {
+            Some(count) => got > 0 && (self.offset() + got as u64) < count,
+            None => next.is_some_and(|n| !n.trim().is_empty()) && got >= self.per_page as usize,
+        }
+    }
+
+    /// The cursor of the following page, when there may be one.
+    pub fn next(self) -> Result<Option<String>, ScrapeError> {
+        if self.page >= MAX_PAGE {
+            return Ok(None);
+        }
+        cursor::encode(&Self {
+            page: self.page + 1,
+            per_page: self.per_page,
+        })
+        .map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scraper_core::ErrorCode;
+
+    #[test]
+    fn ids_from_numbers_and_urls() {
+        assert_eq!(entity_id("id", " 20209656 ", "track").unwrap(), 20209656);
+        assert_eq!(
+            entity_id(
+                "id",
+                "https://www.beatport.com/track/back-it-up/20209656",
+                "track"
+            )
+            .unwrap(),
+            20209656
+        );
+        assert_eq!(
+            entity_id("id", "beatport.com/de/release/x/4971359?foo=1", "release").unwrap(),
+            4971359
+        );
+        assert_eq!(
+            entity_id(
+                "genre_id",
+                "https://www.beatport.com/genre/deep-house/12/top-100",
+                "genre"
+            )
+            .unwrap(),
+            12
+        );
+        for bad in [
+            "",
+            "0",
+            "-3",
+            "12a",
+            "1234567890123",
+            "https://www.beatport.com/release/x/4971359",
+            "https://evil.example/track/x/1",
+            "https://www.beatport.com.evil.example/track/x/1",
+            "https://www.beatport.com/track/x/abc",
+            "https://www.beatport.com/track/1",
+            "http://127.0.0.1/track/x/1",
+        ] {
+            let err = entity_id("id", bad, "track").unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidParams, "{bad}");
+            assert_eq!(err.param(), Some("id"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn queries_keep_one_pair_of_parentheses() {
+        assert_eq!(
+            normalise_query("Back It Up (Original Mix)"),
+            "Back It Up (Original Mix)"
+        );
+        assert_eq!(
+            normalise_query("I Get Deep (Roy Rosenfeld Remix) (Extended)"),
+            "I Get Deep (Roy Rosenfeld Remix) Extended"
+        );
+        assert_eq!(normalise_query("a ((b)) c"), "a (b) c");
+        assert_eq!(normalise_query("a ) b ( c"), "a b c");
+        assert_eq!(normalise_query("  lots   of\tspace "), "lots of space");
+        assert_eq!(normalise_query("()"), "");
+        assert_eq!(normalise_query("x (y"), "x y");
+    }
+}
