@@ -2,13 +2,14 @@
 //! the next page, and the total count searches report.
 
 use scraper_core::{ScrapeError, walls};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::model::SearchItem;
 use crate::raw::RawPage;
 
 /// One upstream page, parsed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpstreamPage {
     /// The records of known kinds, in upstream order (may be empty on a page that has a next).
     pub items: Vec<SearchItem>,
@@ -22,6 +23,7 @@ pub struct UpstreamPage {
 pub fn parse_page(body: &str) -> Result<UpstreamPage, ScrapeError> {
     let raw: RawPage = read_json(body)?;
     let Some(collection) = raw.collection else {
+        walls::ensure_not_challenged("soundcloud", body, false)?;
         return Err(ScrapeError::changed("SoundCloud answered a page without 'collection'"));
     };
     Ok(UpstreamPage {
