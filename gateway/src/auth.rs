@@ -46,7 +46,11 @@ impl ApiKeys {
             .filter(|k| !k.is_empty())
             .map(SecretString::from)
             .collect();
-        if let Some(path) = &settings.api_keys_file {
+        if let Some(path) = settings
+            .api_keys_file
+            .as_ref()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
             let text = std::fs::read_to_string(path).with_context(|| {
                 format!(
                     "could not read TECHNO_SCRAPER_API_KEYS_FILE {}",

@@ -1,0 +1,155 @@
+//! `cargo xtask corpus`: serve ../shared/corpus with its replay.py on a free loopback port,
+//! start the gateway with TECHNO_SCRAPER_UPSTREAM_OVERRIDE pointing at it, and run check.py
+//! with the expectations of every registered site. Both processes are stopped afterwards.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use xshell::{Shell, cmd};
+
+use crate::process::{Guard, free_port, wait_for_port};
+
+pub(crate) struct Options {
+    pub(crate) sites: Vec<String>,
+    pub(crate) release: bool,
+    pub(crate) corpus: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            sites: Vec::new(),
+            release: false,
+            corpus: "../shared/corpus".into(),
+        }
+    }
+}
+
+/// Settings the corpus needs beyond the defaults: the recorded Lobster Theremin artist lives on
+/// its custom domain, which Bandcamp serves only when the operator allows custom domains.
+const CORPUS_ENV: &[(&str, &str)] = &[("TECHNO_SCRAPER_BANDCAMP_ALLOW_CUSTOM_DOMAINS", "true")];
+
+pub(crate) fn run(sh: &Shell, options: &Options) -> anyhow::Result<()> {
+    let corpus = sh.current_dir().join(&options.corpus);
+    anyhow::ensure!(
+        corpus.join("replay.py").exists(),
+        "no corpus at {}",
+        corpus.display()
+    );
+    let profile: &[&str] = if options.release { &["--release"] } else { &[] };
+    cmd!(sh, "cargo build --locked -p gateway {profile...}").run()?;
+    let binary = sh
+        .current_dir()
+        .join("target")
+        .join(if options.release { "release" } else { "debug" })
+        .join("techno-scraper");
+
+    let registered = registered_sites(&binary)?;
+    let sites: Vec<String> = if options.sites.is_empty() {
+        registered
+            .iter()
+            .filter(|s| corpus.join("expect").join(format!("{s}.json")).exists())
+            .cloned()
+            .collect()
+    } else {
+        for site in &options.sites {
+            anyhow::ensure!(
+                registered.contains(site),
+                "'{site}' is not a registered site (registered: {})",
+                registered.join(", ")
+            );
+        }
+        options.sites.clone()
+    };
+    if sites.is_empty() {
+        println!(
+            "corpus: no registered site has expectations in {}; nothing to check",
+            corpus.display()
+        );
+        return Ok(());
+    }
+
+    let replay_port = free_port()?;
+    let site_dirs: Vec<_> = sites
+        .iter()
+        .map(|s| corpus.join(s))
+        .filter(|d| d.is_dir())
+        .collect();
+    let mut replay = Guard::new(
+        "replay.py",
+        Command::new("python3")
+            .arg(corpus.join("replay.py"))
+            .args(["--port", &replay_port.to_string()])
+            .args(&site_dirs)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("could not start python3 replay.py")?,
+    );
+    wait_for_port(replay_port, &mut replay, Duration::from_secs(20))?;
+
+    let gateway_port = free_port()?;
+    let key = format!("corpus-{}", std::process::id());
+    let mut gateway_cmd = Command::new(&binary);
+    gateway_cmd
+        .arg("serve")
+        .env("TECHNO_SCRAPER_BIND", format!("127.0.0.1:{gateway_port}"))
+        .env("TECHNO_SCRAPER_API_KEYS", &key)
+        .env(
+            "TECHNO_SCRAPER_UPSTREAM_OVERRIDE",
+            format!("http://127.0.0.1:{replay_port}"),
+        )
+        .env("TECHNO_SCRAPER_CACHE_MAX_MB", "0")
+        .env("TECHNO_SCRAPER_LOG_LEVEL", "warn")
+        .env_remove("TECHNO_SCRAPER_CONFIG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    for (name, value) in CORPUS_ENV {
+        gateway_cmd.env(name, value);
+    }
+    let mut gateway = Guard::new(
+        "techno-scraper",
+        gateway_cmd.spawn().context("could not start the gateway")?,
+    );
+    wait_for_port(gateway_port, &mut gateway, Duration::from_secs(30))?;
+
+    let expectations: Vec<_> = sites
+        .iter()
+        .map(|s| corpus.join("expect").join(format!("{s}.json")))
+        .collect();
+    let check = corpus.join("check.py");
+    let url = format!("http://127.0.0.1:{gateway_port}");
+    println!(
+        "corpus: checking {} against replayed traffic",
+        sites.join(", ")
+    );
+    let result = cmd!(
+        sh,
+        "python3 {check} --gateway {url} --key {key} {expectations...}"
+    )
+    .run();
+    drop(gateway);
+    drop(replay);
+    result.context("corpus expectations failed")
+}
+
+fn registered_sites(binary: &Path) -> anyhow::Result<Vec<String>> {
+    let output = Command::new(binary)
+        .args(["sites", "--json"])
+        .env_remove("TECHNO_SCRAPER_CONFIG")
+        .output()?;
+    anyhow::ensure!(
+        output.status.success(),
+        "techno-scraper sites failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let catalogue: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    Ok(catalogue
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["slug"].as_str().map(str::to_owned))
+        .collect())
+}

@@ -1,0 +1,68 @@
+//! `cargo xtask <task>`: the project's automation, one subcommand per task, shelling out through
+//! xshell (arguments are never interpreted by a shell).
+#![expect(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "xtask reports progress on the terminal"
+)]
+
+mod ci;
+mod corpus;
+mod process;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", about = "techno-scraper's automation")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Everything CI checks: fmt, clippy, the test suite, and the corpus checks when ../shared/corpus exists.
+    Ci {
+        /// Skip the corpus checks even when the corpus exists.
+        #[arg(long)]
+        no_corpus: bool,
+    },
+    /// Replay ../shared/corpus against the gateway and run its expectations (check.py).
+    Corpus {
+        /// Sites to check (default: every registered site that has an expectation file).
+        sites: Vec<String>,
+        /// Use the release build of the gateway.
+        #[arg(long)]
+        release: bool,
+        /// Where the corpus lives.
+        #[arg(long, default_value = "../shared/corpus")]
+        corpus: String,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let sh = xshell::Shell::new()?;
+    sh.change_dir(project_root());
+    match cli.task {
+        Task::Ci { no_corpus } => ci::run(&sh, !no_corpus),
+        Task::Corpus {
+            sites,
+            release,
+            corpus,
+        } => corpus::run(
+            &sh,
+            &corpus::Options {
+                sites,
+                release,
+                corpus,
+            },
+        ),
+    }
+}
+
+/// The workspace root (xtask lives one level below it).
+fn project_root() -> std::path::PathBuf {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
