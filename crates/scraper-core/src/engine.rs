@@ -116,7 +116,7 @@ pub struct Success {
 
 impl Success {
     /// The response body of the public API; `next_url` is the absolute URL of the next page.
-    pub fn body(&self, next_url: Option<String>) -> Value {
+    pub fn body(&self, next_url: Option<&str>) -> Value {
         let mut body = Map::new();
         body.insert("data".into(), self.data.clone());
         if self.action.kind == ActionKind::List {

@@ -1,5 +1,6 @@
 //! The upstream client against a local mock server: retries, Retry-After, deadlines, the body
 //! cap, redirects and their host checks, challenge pages, and the override's Host handling.
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use std::time::{Duration, SystemTime};
 
@@ -251,7 +252,7 @@ async fn attempts_that_time_out_are_retried_then_reported() {
         .mount(&server)
         .await;
     let client = client(&server.uri(), |s| {
-        s.attempt_timeout = Duration::from_millis(150)
+        s.attempt_timeout = Duration::from_millis(150);
     });
     let (result, stats) = fetch(
         &client,
