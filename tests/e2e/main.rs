@@ -3,6 +3,7 @@
 
 mod api;
 mod auth;
+mod beatport;
 mod documents;
 mod paging;
 mod resilience;

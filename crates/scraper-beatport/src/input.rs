@@ -120,16 +120,25 @@ impl PageCursor {
                 "parameter 'cursor' is not a cursor this service gave out",
             ));
         }
-        if cursor.per_page != limit {
-            return Err(ScrapeError::invalid_param(
+        if cursor.per_page == limit {
+            return Ok(cursor);
+        }
+        // Another limit with a cursor: Beatport pages of the new size, when one starts where the
+        // cursor points.
+        let offset = cursor.offset();
+        match u32::try_from(offset / u64::from(limit) + 1) {
+            Ok(page) if offset % u64::from(limit) == 0 && page <= MAX_PAGE => Ok(Self {
+                page,
+                per_page: limit,
+            }),
+            _ => Err(ScrapeError::invalid_param(
                 "limit",
                 format!(
-                    "this cursor continues pages of {} items: pass limit={} with it",
-                    cursor.per_page, cursor.per_page
+                    "this cursor continues after {offset} items, which is no whole number of pages of {limit}: pass limit={} (or a divisor of {offset}) with it",
+                    cursor.per_page
                 ),
-            ));
+            )),
         }
-        Ok(cursor)
     }
 
     /// Offset of this page's first record (0-based).

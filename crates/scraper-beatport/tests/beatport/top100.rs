@@ -265,7 +265,8 @@ async fn failures() {
             )
             .await
         ),
-        (ErrorCode::InvalidParams, Some("limit"))
+        (ErrorCode::InvalidParams, Some("limit")),
+        "25 items in, pages of 10 cannot continue"
     );
     let asked: Vec<String> = server
         .received_requests()
@@ -279,4 +280,33 @@ async fn failures() {
         4,
         "invalid parameters are refused before any request: {asked:?}"
     );
+}
+
+#[tokio::test]
+async fn another_limit_continues_where_the_cursor_points() {
+    let server = MockServer::start().await;
+    Mock::given(path("/genre/-/6/top-100"))
+        .respond_with(html(chart_page(Some(6), 100, 1, 100, 100, "t1")))
+        .mount(&server)
+        .await;
+    let engine = engine(&server);
+    let first = ok(&engine, "top100", "genre_id=6&limit=20").await;
+    let cursor = first.next_cursor.unwrap_or_default();
+    let second = ok(
+        &engine,
+        "top100",
+        &format!("genre_id=6&limit=5&cursor={cursor}"),
+    )
+    .await;
+    assert_eq!(positions(&second.data), [21, 22, 23, 24, 25]);
+    let third = ok(
+        &engine,
+        "top100",
+        &format!(
+            "genre_id=6&limit=5&cursor={}",
+            second.next_cursor.unwrap_or_default()
+        ),
+    )
+    .await;
+    assert_eq!(positions(&third.data), [26, 27, 28, 29, 30]);
 }
