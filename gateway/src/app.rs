@@ -37,13 +37,6 @@ impl Application {
     pub fn build_with(settings: Settings, regs: &[&'static Registration]) -> anyhow::Result<Self> {
         let engine = Arc::new(build_engine(&settings, regs)?);
         let key_setup = ApiKeys::setup(&settings)?;
-        if let Some(upstream) = engine.http().settings().upstream_override.as_ref() {
-            tracing::warn!(
-                upstream = %upstream,
-                "TECHNO_SCRAPER_UPSTREAM_OVERRIDE IS SET: EVERY UPSTREAM REQUEST GOES TO {upstream} OVER PLAIN HTTP. \
-                 This is a test hook; never run production like this."
-            );
-        }
         let openapi = openapi::document(&engine)
             .to_pretty_json()
             .context("could not render the OpenAPI document")?;
@@ -128,7 +121,15 @@ impl Application {
     }
 }
 
-/// The engine for these settings and sites.
+/// The engine for these settings and sites. Says loudly when the test override is active.
 pub fn build_engine(settings: &Settings, regs: &[&'static Registration]) -> anyhow::Result<Engine> {
-    Engine::new(regs, settings.engine()?, &settings.sites).map_err(anyhow::Error::msg)
+    let engine = Engine::new(regs, settings.engine()?, &settings.sites).map_err(anyhow::Error::msg)?;
+    if let Some(upstream) = engine.http().settings().upstream_override.as_ref() {
+        tracing::warn!(
+            upstream = %upstream,
+            "TECHNO_SCRAPER_UPSTREAM_OVERRIDE IS SET: EVERY UPSTREAM REQUEST GOES TO {upstream} OVER PLAIN HTTP. \
+             This is a test hook; never run production like this."
+        );
+    }
+    Ok(engine)
 }
