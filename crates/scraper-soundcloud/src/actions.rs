@@ -13,18 +13,32 @@ use crate::parse::web_profiles::parse_web_profiles;
 use crate::target::{TrackRef, UserRef, track_ref, user_ref};
 
 /// A user's tracks: `users/{id}/tracks`.
-const USER_TRACKS: Listing = Listing { accepts: is_user_tracks, min_page: 20, what: "this SoundCloud user" };
+const USER_TRACKS: Listing = Listing {
+    accepts: is_user_tracks,
+    min_page: 20,
+    what: "this SoundCloud user",
+};
 
 /// Searches: `search`, `search/users`, `search/tracks`, `search/playlists`.
-const SEARCH: Listing = Listing { accepts: is_search, min_page: 10, what: "this SoundCloud search" };
+const SEARCH: Listing = Listing {
+    accepts: is_search,
+    min_page: 10,
+    what: "this SoundCloud search",
+};
 
 fn is_user_tracks(url: &Url) -> bool {
-    let segments: Vec<&str> = url.path_segments().map(Iterator::collect).unwrap_or_default();
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(Iterator::collect)
+        .unwrap_or_default();
     matches!(segments.as_slice(), ["users", id, "tracks"] if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn is_search(url: &Url) -> bool {
-    matches!(url.path(), "/search" | "/search/users" | "/search/tracks" | "/search/playlists")
+    matches!(
+        url.path(),
+        "/search" | "/search/users" | "/search/tracks" | "/search/playlists"
+    )
 }
 
 /// One scrape's view of SoundCloud.
@@ -43,7 +57,10 @@ impl Api<'_> {
             }
             UserRef::Handle(handle) => {
                 let user = self.user_by_handle(&handle).await?;
-                Profile { links: self.links(user.id).await, ..user }
+                Profile {
+                    links: self.links(user.id).await,
+                    ..user
+                }
             }
         };
         Output::item(&profile)
@@ -63,11 +80,32 @@ impl Api<'_> {
                 };
                 let q = params.required_str("q")?;
                 let size = SEARCH.page_size(limit).to_string();
-                (endpoint(path, &[("q", q), ("limit", &size), ("offset", "0"), ("linked_partitioning", "1")])?, 0)
+                (
+                    endpoint(
+                        path,
+                        &[
+                            ("q", q),
+                            ("limit", &size),
+                            ("offset", "0"),
+                            ("linked_partitioning", "1"),
+                        ],
+                    )?,
+                    0,
+                )
             }
         };
-        let filled = SEARCH.fill(self.ctx, self.ids, start, skip, params.cursor().is_some(), limit).await?;
-        Ok(Output::list(&filled.items, filled.next_cursor)?.with_meta("total_results", filled.total_results))
+        let filled = SEARCH
+            .fill(
+                self.ctx,
+                self.ids,
+                start,
+                skip,
+                params.cursor().is_some(),
+                limit,
+            )
+            .await?;
+        Ok(Output::list(&filled.items, filled.next_cursor)?
+            .with_meta("total_results", filled.total_results))
     }
 
     /// `tracks`: `users/{id}/tracks`, paged; a numeric id needs no user lookup first.
@@ -81,10 +119,25 @@ impl Api<'_> {
                     UserRef::Handle(handle) => self.user_by_handle(&handle).await?.id,
                 };
                 let size = USER_TRACKS.page_size(limit).to_string();
-                (endpoint(&format!("users/{id}/tracks"), &[("limit", &size), ("linked_partitioning", "1")])?, 0)
+                (
+                    endpoint(
+                        &format!("users/{id}/tracks"),
+                        &[("limit", &size), ("linked_partitioning", "1")],
+                    )?,
+                    0,
+                )
             }
         };
-        let filled = USER_TRACKS.fill(self.ctx, self.ids, start, skip, params.cursor().is_some(), limit).await?;
+        let filled = USER_TRACKS
+            .fill(
+                self.ctx,
+                self.ids,
+                start,
+                skip,
+                params.cursor().is_some(),
+                limit,
+            )
+            .await?;
         let tracks: Vec<Track> = filled
             .items
             .into_iter()
@@ -99,20 +152,35 @@ impl Api<'_> {
     /// `track`: `tracks/{id}`, or `resolve` of the track page.
     pub(crate) async fn track(&self, params: &Params) -> Result<Output, ScrapeError> {
         let (url, what) = match (params.int("id"), params.str("url")) {
-            (Some(id), _) => (endpoint(&format!("tracks/{id}"), &[])?, format!("SoundCloud track {id}")),
+            (Some(id), _) => (
+                endpoint(&format!("tracks/{id}"), &[])?,
+                format!("SoundCloud track {id}"),
+            ),
             (None, Some(url)) => match track_ref(url)? {
-                TrackRef::Id(id) => (endpoint(&format!("tracks/{id}"), &[])?, format!("SoundCloud track {id}")),
-                TrackRef::Page(page) => {
-                    (endpoint("resolve", &[("url", &page)])?, format!("the SoundCloud track {page}"))
-                }
+                TrackRef::Id(id) => (
+                    endpoint(&format!("tracks/{id}"), &[])?,
+                    format!("SoundCloud track {id}"),
+                ),
+                TrackRef::Page(page) => (
+                    endpoint("resolve", &[("url", &page)])?,
+                    format!("the SoundCloud track {page}"),
+                ),
             },
-            (None, None) => return Err(ScrapeError::invalid_param("url", "give one of 'url' or 'id'")),
+            (None, None) => {
+                return Err(ScrapeError::invalid_param(
+                    "url",
+                    "give one of 'url' or 'id'",
+                ));
+            }
         };
         match self.entity(&url, &what).await? {
             SearchItem::Track(track) => Output::item(&track),
             other => Err(ScrapeError::invalid_param(
                 "url",
-                format!("parameter 'url' names a SoundCloud {}, not a track", kind_name(&other)),
+                format!(
+                    "parameter 'url' names a SoundCloud {}, not a track",
+                    kind_name(&other)
+                ),
             )),
         }
     }
@@ -124,7 +192,8 @@ impl Api<'_> {
 
     async fn user_by_handle(&self, handle: &str) -> Result<Profile, ScrapeError> {
         let url = endpoint("resolve", &[("url", &UserRef::page_url(handle))])?;
-        self.user(&url, &format!("SoundCloud user '{handle}'")).await
+        self.user(&url, &format!("SoundCloud user '{handle}'"))
+            .await
     }
 
     async fn user(&self, url: &Url, what: &str) -> Result<Profile, ScrapeError> {
@@ -132,7 +201,10 @@ impl Api<'_> {
             SearchItem::User(profile) => Ok(profile),
             other => Err(ScrapeError::invalid_param(
                 "user",
-                format!("parameter 'user' names a SoundCloud {}, not a user", kind_name(&other)),
+                format!(
+                    "parameter 'user' names a SoundCloud {}, not a user",
+                    kind_name(&other)
+                ),
             )),
         }
     }
@@ -153,7 +225,11 @@ impl Api<'_> {
             Ok(response) => Err(ScrapeError::changed(format!("HTTP {}", response.status()))),
             Err(e) => Err(e),
         };
-        outcome.map_err(|e| tracing::debug!(site = "soundcloud", user = id, error = %e, "no web profiles")).ok()
+        outcome
+            .map_err(
+                |e| tracing::debug!(site = "soundcloud", user = id, error = %e, "no web profiles"),
+            )
+            .ok()
     }
 }
 

@@ -7,7 +7,9 @@ use scraper_core::{Context, Request, Response, ScrapeError, walls};
 use tokio::sync::Mutex;
 use url::Url;
 
-use crate::parse::client_id::{asset_script_urls, parse_bundle_client_id, parse_hydration_client_id};
+use crate::parse::client_id::{
+    asset_script_urls, parse_bundle_client_id, parse_hydration_client_id,
+};
 
 /// The API every data request goes to.
 pub(crate) const API_BASE: &str = "https://api-v2.soundcloud.com";
@@ -30,11 +32,17 @@ pub(crate) struct ClientIds {
 impl ClientIds {
     /// Starts with the operator's pinned id, or with none (discovered on first use).
     pub(crate) fn new(pinned: Option<&str>) -> Self {
-        Self { current: RwLock::new(pinned.map(Arc::from)), discovery: Mutex::new(()) }
+        Self {
+            current: RwLock::new(pinned.map(Arc::from)),
+            discovery: Mutex::new(()),
+        }
     }
 
     fn current(&self) -> Option<Arc<str>> {
-        self.current.read().unwrap_or_else(PoisonError::into_inner).clone()
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     fn store(&self, id: Arc<str>) {
@@ -61,14 +69,21 @@ impl ClientIds {
         if let Some(id) = self.current().filter(|id| &**id != stale) {
             return Ok(id);
         }
-        tracing::info!(site = "soundcloud", "the client_id was refused; discovering a fresh one");
+        tracing::info!(
+            site = "soundcloud",
+            "the client_id was refused; discovering a fresh one"
+        );
         let id: Arc<str> = discover(ctx).await?.into();
         self.store(id.clone());
         Ok(id)
     }
 
     /// `GET url` on api-v2 with the client_id, without retry on refusal (best-effort extras).
-    pub(crate) async fn get_json_once(&self, ctx: &Context, url: &Url) -> Result<Response, ScrapeError> {
+    pub(crate) async fn get_json_once(
+        &self,
+        ctx: &Context,
+        url: &Url,
+    ) -> Result<Response, ScrapeError> {
         send(ctx, url, &self.get(ctx).await?).await
     }
 
@@ -96,15 +111,21 @@ impl ClientIds {
 async fn send(ctx: &Context, url: &Url, client_id: &str) -> Result<Response, ScrapeError> {
     let mut url = without_client_id(url);
     url.query_pairs_mut().append_pair("client_id", client_id);
-    ctx.fetch(Request::get_url(url).header("accept", "application/json, text/javascript, */*; q=0.1")).await
+    ctx.fetch(
+        Request::get_url(url).header("accept", "application/json, text/javascript, */*; q=0.1"),
+    )
+    .await
 }
 
 /// `url` without any `client_id` query parameter (a cursor or `next_href` never keeps one).
 pub(crate) fn without_client_id(url: &Url) -> Url {
     let mut clean = url.clone();
     if url.query_pairs().any(|(k, _)| k == "client_id") {
-        let kept: Vec<(String, String)> =
-            url.query_pairs().filter(|(k, _)| k != "client_id").map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| k != "client_id")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
         clean.set_query(None);
         if !kept.is_empty() {
             clean.query_pairs_mut().extend_pairs(kept);
@@ -123,15 +144,30 @@ async fn discover(ctx: &Context) -> Result<String, ScrapeError> {
     }
     walls::ensure_not_challenged("soundcloud", &body, body.contains("__sc_hydration"))?;
     if let Some(id) = parse_hydration_client_id(&body) {
-        tracing::debug!(site = "soundcloud", source = "hydration", "client_id discovered");
+        tracing::debug!(
+            site = "soundcloud",
+            source = "hydration",
+            "client_id discovered"
+        );
         return Ok(id);
     }
     let mut last_error = None;
     for script in asset_script_urls(&body).iter().rev().take(MAX_BUNDLES) {
-        match ctx.fetch(Request::get(script).header("range", BUNDLE_RANGE).header("accept", "*/*")).await {
+        match ctx
+            .fetch(
+                Request::get(script)
+                    .header("range", BUNDLE_RANGE)
+                    .header("accept", "*/*"),
+            )
+            .await
+        {
             Ok(js) if js.is_success() => {
                 if let Some(id) = parse_bundle_client_id(&js.text()) {
-                    tracing::debug!(site = "soundcloud", source = "bundle", "client_id discovered");
+                    tracing::debug!(
+                        site = "soundcloud",
+                        source = "bundle",
+                        "client_id discovered"
+                    );
                     return Ok(id);
                 }
             }
@@ -141,6 +177,8 @@ async fn discover(ctx: &Context) -> Result<String, ScrapeError> {
         }
     }
     Err(last_error.unwrap_or_else(|| {
-        ScrapeError::changed("found no client_id in the SoundCloud homepage nor in the scripts it loads")
+        ScrapeError::changed(
+            "found no client_id in the SoundCloud homepage nor in the scripts it loads",
+        )
     }))
 }

@@ -42,7 +42,11 @@ impl<T> Default for Objs<T> {
 impl Text {
     /// The text, trimmed, when it is not blank (SoundCloud writes `""` for "not set").
     pub(crate) fn non_blank(&self) -> Option<String> {
-        self.0.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+        self.0
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
     }
 }
 
@@ -94,7 +98,11 @@ impl<'de> Visitor<'de> for NumVisitor {
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Num, E> {
         let whole = v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v < 9.0e15;
-        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "checked whole, non-negative and in range above")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "checked whole, non-negative and in range above"
+        )]
         Ok(Num(whole.then_some(v as u64)))
     }
 
@@ -249,16 +257,26 @@ mod tests {
 
     #[test]
     fn right_types_read_and_wrong_types_are_absent() {
-        let r: Rec = serde_json::from_str(r#"{"n":5,"t":"x","f":true,"o":{"n":1},"l":[{"n":2},3,"s",{"n":"4"}]}"#).unwrap();
-        assert_eq!((r.n, r.t.0.as_deref(), r.f), (Num(Some(5)), Some("x"), Flag(Some(true))));
+        let r: Rec = serde_json::from_str(
+            r#"{"n":5,"t":"x","f":true,"o":{"n":1},"l":[{"n":2},3,"s",{"n":"4"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (r.n, r.t.0.as_deref(), r.f),
+            (Num(Some(5)), Some("x"), Flag(Some(true)))
+        );
         assert_eq!(r.o, Obj(Some(Inner { n: Num(Some(1)) })));
-        assert_eq!(r.l.0, [Inner { n: Num(Some(2)) }, Inner { n: Num(Some(4)) }]);
+        assert_eq!(
+            r.l.0,
+            [Inner { n: Num(Some(2)) }, Inner { n: Num(Some(4)) }]
+        );
 
         let r: Rec = serde_json::from_str(r#"{"n":-1,"t":7,"f":"yes","o":[1,{"a":2}],"l":{"n":1},"extra":{"deep":[1,2,{"x":null}]}}"#).unwrap();
         assert_eq!((r.n, r.t.0, r.f), (Num(None), None, Flag(None)));
         assert_eq!((r.o, r.l.0), (Obj(None), vec![]));
 
-        let r: Rec = serde_json::from_str(r#"{"n":1.5,"t":null,"f":null,"o":null,"l":null}"#).unwrap();
+        let r: Rec =
+            serde_json::from_str(r#"{"n":1.5,"t":null,"f":null,"o":null,"l":null}"#).unwrap();
         assert_eq!((r.n, r.t.0), (Num(None), None));
         let r: Rec = serde_json::from_str(r#"{"n":2.0}"#).unwrap();
         assert_eq!(r.n, Num(Some(2)));

@@ -13,8 +13,8 @@ mod target;
 use std::time::Duration;
 
 use scraper_core::{
-    ActionDescription, Context, Output, ParamDescription, Params, ScrapeError, Scraper, Setting, SiteDescription,
-    SiteSettings, register_site,
+    ActionDescription, Context, Output, ParamDescription, Params, ScrapeError, Scraper, Setting,
+    SiteDescription, SiteSettings, register_site,
 };
 
 use crate::api::ClientIds;
@@ -45,7 +45,9 @@ static ACTIONS: [ActionDescription; 4] = [
         .cache_ttl(Duration::from_secs(600)),
     ActionDescription::list("search", "Users, tracks or playlists matching a query")
         .params(&[
-            ParamDescription::string("q").required().describe("What to search for"),
+            ParamDescription::string("q")
+                .required()
+                .describe("What to search for"),
             ParamDescription::string("type")
                 .allowed(&["users", "tracks", "playlists", "all"])
                 .default("users")
@@ -61,9 +63,12 @@ static ACTIONS: [ActionDescription; 4] = [
         .cache_ttl(Duration::from_secs(300)),
     ActionDescription::item("track", "One track, by URL or id")
         .params(&[
-            ParamDescription::string("url")
-                .describe("Track URL (https://soundcloud.com/<user>/<track>); a #t= fragment is ignored"),
-            ParamDescription::integer("id").range(1, i64::MAX).describe("Numeric track id"),
+            ParamDescription::string("url").describe(
+                "Track URL (https://soundcloud.com/<user>/<track>); a #t= fragment is ignored",
+            ),
+            ParamDescription::integer("id")
+                .range(1, i64::MAX)
+                .describe("Numeric track id"),
         ])
         .one_of(&["url", "id"])
         .example("url=https%3A%2F%2Fsoundcloud.com%2Fblakewhiten%2Fhard-to-break")
@@ -75,9 +80,14 @@ register_site!(SITE, build);
 fn build(settings: &SiteSettings) -> Result<Box<dyn Scraper>, String> {
     let pinned = settings.get("client_id");
     if pinned.is_some_and(|id| !is_client_id(id)) {
-        return Err(format!("{} must be 20-64 ASCII letters and digits", SITE.setting_env_var("client_id")));
+        return Err(format!(
+            "{} must be 20-64 ASCII letters and digits",
+            SITE.setting_env_var("client_id")
+        ));
     }
-    Ok(Box::new(SoundCloud { ids: ClientIds::new(pinned) }))
+    Ok(Box::new(SoundCloud {
+        ids: ClientIds::new(pinned),
+    }))
 }
 
 /// The SoundCloud scraper: one per process, sharing its client_id across requests.
@@ -88,14 +98,24 @@ pub struct SoundCloud {
 
 #[scraper_core::async_trait]
 impl Scraper for SoundCloud {
-    async fn scrape(&self, ctx: &Context, action: &str, params: &Params) -> Result<Output, ScrapeError> {
-        let api = actions::Api { ctx, ids: &self.ids };
+    async fn scrape(
+        &self,
+        ctx: &Context,
+        action: &str,
+        params: &Params,
+    ) -> Result<Output, ScrapeError> {
+        let api = actions::Api {
+            ctx,
+            ids: &self.ids,
+        };
         match action {
             "profile" => api.profile(params).await,
             "search" => api.search(params).await,
             "tracks" => api.tracks(params).await,
             "track" => api.track(params).await,
-            other => Err(ScrapeError::internal(format!("soundcloud has no action '{other}'"))),
+            other => Err(ScrapeError::internal(format!(
+                "soundcloud has no action '{other}'"
+            ))),
         }
     }
 }

@@ -140,10 +140,17 @@ impl Profile {
     pub(crate) fn from_raw(raw: &RawEntity) -> Option<Self> {
         let id = raw.id.0?;
         let url = raw.permalink_url.non_blank();
-        let username = raw.permalink.non_blank().or_else(|| url.as_deref().and_then(handle_of_url));
+        let username = raw
+            .permalink
+            .non_blank()
+            .or_else(|| url.as_deref().and_then(handle_of_url));
         Some(Self {
             id,
-            url: url.or_else(|| username.as_ref().map(|h| format!("https://soundcloud.com/{h}"))),
+            url: url.or_else(|| {
+                username
+                    .as_ref()
+                    .map(|h| format!("https://soundcloud.com/{h}"))
+            }),
             username,
             name: raw.username.non_blank(),
             full_name: raw.full_name.non_blank(),
@@ -156,7 +163,10 @@ impl Profile {
             track_count: raw.track_count.0,
             playlist_count: raw.playlist_count.0,
             likes_count: raw.likes_count.0.or(raw.public_favorites_count.0),
-            verified: raw.verified.0.or_else(|| raw.badges.0.as_ref().and_then(|b| b.verified.0)),
+            verified: raw
+                .verified
+                .0
+                .or_else(|| raw.badges.0.as_ref().and_then(|b| b.verified.0)),
             created_at: raw.created_at.0.as_deref().and_then(timestamp),
             links: None,
         })
@@ -186,7 +196,12 @@ impl Track {
             artist: raw.user.0.as_deref().map(Artist::from_raw),
             duration_ms: raw.duration.0,
             genre: raw.genre.non_blank(),
-            tags: raw.tag_list.0.as_deref().map(parse_tags).unwrap_or_default(),
+            tags: raw
+                .tag_list
+                .0
+                .as_deref()
+                .map(parse_tags)
+                .unwrap_or_default(),
             play_count: raw.playback_count.0,
             like_count: raw.likes_count.0,
             repost_count: raw.reposts_count.0,
@@ -195,7 +210,11 @@ impl Track {
             release_date: raw.release_date.0.as_deref().and_then(timestamp),
             artwork_url: raw.artwork_url.non_blank().map(|u| larger_image(&u)),
             description: raw.description.non_blank(),
-            isrc: raw.publisher_metadata.0.as_ref().and_then(|m| m.isrc.non_blank()),
+            isrc: raw
+                .publisher_metadata
+                .0
+                .as_ref()
+                .and_then(|m| m.isrc.non_blank()),
         })
     }
 }
@@ -236,7 +255,14 @@ pub fn timestamp(text: &str) -> Option<String> {
         .or_else(|_| DateTime::parse_from_str(text, "%Y/%m/%d %H:%M:%S %z"))
         .map(|t| t.with_timezone(&Utc))
         .ok()
-        .or_else(|| Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?.and_hms_opt(0, 0, 0)?.and_utc()))?;
+        .or_else(|| {
+            Some(
+                NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                    .ok()?
+                    .and_hms_opt(0, 0, 0)?
+                    .and_utc(),
+            )
+        })?;
     Some(parsed.to_rfc3339_opts(SecondsFormat::Secs, true))
 }
 
@@ -288,11 +314,26 @@ mod tests {
 
     #[test]
     fn timestamps_come_out_as_rfc3339_utc() {
-        assert_eq!(timestamp("2010-01-20T11:56:32Z").as_deref(), Some("2010-01-20T11:56:32Z"));
-        assert_eq!(timestamp("2026-01-27T03:47:23.000Z").as_deref(), Some("2026-01-27T03:47:23Z"));
-        assert_eq!(timestamp("2010-01-20T12:56:32+01:00").as_deref(), Some("2010-01-20T11:56:32Z"));
-        assert_eq!(timestamp("2010/01/20 11:56:32 +0000").as_deref(), Some("2010-01-20T11:56:32Z"));
-        assert_eq!(timestamp("2025-09-26").as_deref(), Some("2025-09-26T00:00:00Z"));
+        assert_eq!(
+            timestamp("2010-01-20T11:56:32Z").as_deref(),
+            Some("2010-01-20T11:56:32Z")
+        );
+        assert_eq!(
+            timestamp("2026-01-27T03:47:23.000Z").as_deref(),
+            Some("2026-01-27T03:47:23Z")
+        );
+        assert_eq!(
+            timestamp("2010-01-20T12:56:32+01:00").as_deref(),
+            Some("2010-01-20T11:56:32Z")
+        );
+        assert_eq!(
+            timestamp("2010/01/20 11:56:32 +0000").as_deref(),
+            Some("2010-01-20T11:56:32Z")
+        );
+        assert_eq!(
+            timestamp("2025-09-26").as_deref(),
+            Some("2025-09-26T00:00:00Z")
+        );
         for bad in ["", "yesterday", "2025-13-01", "9999999999"] {
             assert_eq!(timestamp(bad), None, "{bad}");
         }
@@ -311,12 +352,18 @@ mod tests {
         let other = "https://a1.sndcdn.com/images/default_avatar_large.png";
         assert_eq!(larger_image(other), other);
         assert_eq!(larger_image("-large."), "-t500x500.");
-        assert_eq!(larger_image("https://x-large.example/a.jpg"), "https://x-large.example/a.jpg");
+        assert_eq!(
+            larger_image("https://x-large.example/a.jpg"),
+            "https://x-large.example/a.jpg"
+        );
     }
 
     #[test]
     fn tags_keep_quoted_phrases_whole() {
-        assert_eq!(parse_tags(r#"techno "deep house"  dub techno "#), ["techno", "deep house", "dub"]);
+        assert_eq!(
+            parse_tags(r#"techno "deep house"  dub techno "#),
+            ["techno", "deep house", "dub"]
+        );
         assert_eq!(parse_tags(r#""unterminated tag"#), ["unterminated tag"]);
         assert_eq!(parse_tags(r#"""   "#), Vec::<String>::new());
         assert_eq!(parse_tags(""), Vec::<String>::new());

@@ -61,9 +61,14 @@ impl Listing {
     /// Reads a client's cursor: it must be one of ours and point into this listing.
     pub(crate) fn resume_from(&self, cursor: &str) -> Result<(Url, usize), ScrapeError> {
         let state: Resume = cursor::decode(cursor)?;
-        let url = self.accept(&state.h).filter(|_| state.s < MAX_UPSTREAM_PAGE);
+        let url = self
+            .accept(&state.h)
+            .filter(|_| state.s < MAX_UPSTREAM_PAGE);
         url.map(|u| (u, state.s)).ok_or_else(|| {
-            ScrapeError::invalid_param("cursor", "parameter 'cursor' does not belong to this listing")
+            ScrapeError::invalid_param(
+                "cursor",
+                "parameter 'cursor' does not belong to this listing",
+            )
         })
     }
 
@@ -71,7 +76,8 @@ impl Listing {
     fn accept(&self, href: &str) -> Option<Url> {
         let base = Url::parse(API_BASE).ok()?;
         let url = base.join(href).ok()?;
-        let ours = url.scheme() == "https" && url.host_str() == base.host_str() && url.port().is_none();
+        let ours =
+            url.scheme() == "https" && url.host_str() == base.host_str() && url.port().is_none();
         (ours && url.username().is_empty() && (self.accepts)(&url)).then(|| without_client_id(&url))
     }
 
@@ -90,14 +96,26 @@ impl Listing {
         let (mut next, mut skip) = (start, skip);
         for fetched in 0.. {
             // A page partly given is read again exactly as before; a fresh one at the caller's size.
-            let url = if skip == 0 { with_limit(&next, self.page_size(limit)) } else { next.clone() };
-            let here = Resume { h: url.to_string(), s: skip };
+            let url = if skip == 0 {
+                with_limit(&next, self.page_size(limit))
+            } else {
+                next.clone()
+            };
+            let here = Resume {
+                h: url.to_string(),
+                s: skip,
+            };
             let continuation = from_cursor || fetched > 0;
             let page = match self.fetch(ctx, ids, &url).await {
                 Ok(Some(page)) => page,
                 // A link SoundCloud gave that now answers 404: the listing ended there.
                 Ok(None) if continuation => return finish(items, None, total_results),
-                Ok(None) => return Err(ScrapeError::not_found(format!("{} does not exist", self.what))),
+                Ok(None) => {
+                    return Err(ScrapeError::not_found(format!(
+                        "{} does not exist",
+                        self.what
+                    )));
+                }
                 // Keep what was gathered; the cursor retries the failing page.
                 Err(e) if !items.is_empty() => {
                     tracing::warn!(site = "soundcloud", error = %e, "stopped filling a page early");
@@ -109,7 +127,10 @@ impl Listing {
             if following.as_ref().is_some_and(|f| !progresses(&url, f)) {
                 // The page answered is not the one asked for (its link leads back): the listing
                 // ended, and its records were given already.
-                tracing::warn!(site = "soundcloud", "a page's next link leads backwards; the listing ends here");
+                tracing::warn!(
+                    site = "soundcloud",
+                    "a page's next link leads backwards; the listing ends here"
+                );
                 return finish(items, None, total_results);
             }
             total_results = total_results.or(page.total_results);
@@ -117,7 +138,14 @@ impl Listing {
             let available = page.items.len().saturating_sub(skip);
             if available > need {
                 items.extend(page.items.into_iter().skip(skip).take(need));
-                return finish(items, Some(Resume { s: skip + need, ..here }), total_results);
+                return finish(
+                    items,
+                    Some(Resume {
+                        s: skip + need,
+                        ..here
+                    }),
+                    total_results,
+                );
             }
             items.extend(page.items.into_iter().skip(skip));
             skip = 0;
@@ -129,7 +157,14 @@ impl Listing {
             }
             let out_of_time = !items.is_empty() && ctx.remaining() < MIN_TIME_TO_FOLLOW;
             if items.len() >= limit || fetched + 1 >= MAX_PAGES_PER_CALL || out_of_time {
-                return finish(items, Some(Resume { h: following.to_string(), s: 0 }), total_results);
+                return finish(
+                    items,
+                    Some(Resume {
+                        h: following.to_string(),
+                        s: 0,
+                    }),
+                    total_results,
+                );
             }
             next = following;
         }
@@ -152,9 +187,17 @@ impl Listing {
     }
 }
 
-fn finish(items: Vec<SearchItem>, resume: Option<Resume>, total_results: Option<u64>) -> Result<Filled, ScrapeError> {
+fn finish(
+    items: Vec<SearchItem>,
+    resume: Option<Resume>,
+    total_results: Option<u64>,
+) -> Result<Filled, ScrapeError> {
     let next_cursor = resume.map(|r| cursor::encode(&r)).transpose()?;
-    Ok(Filled { items, next_cursor, total_results })
+    Ok(Filled {
+        items,
+        next_cursor,
+        total_results,
+    })
 }
 
 /// Whether the link from the page at `current` to `next` moves forward. api-v2 pages by an
@@ -162,12 +205,20 @@ fn finish(items: Vec<SearchItem>, resume: Option<Resume>, total_results: Option<
 /// tracks, newest first). A link that does not move, or moves back, leads into a loop. Offsets
 /// of another form are not judged.
 fn progresses(current: &Url, next: &Url) -> bool {
-    let offset = |url: &Url| url.query_pairs().find(|(k, _)| k == "offset").map(|(_, v)| v.into_owned());
-    let (Some(now), Some(then)) = (offset(current), offset(next)) else { return true };
+    let offset = |url: &Url| {
+        url.query_pairs()
+            .find(|(k, _)| k == "offset")
+            .map(|(_, v)| v.into_owned())
+    };
+    let (Some(now), Some(then)) = (offset(current), offset(next)) else {
+        return true;
+    };
     if let (Ok(now), Ok(then)) = (now.parse::<u64>(), then.parse::<u64>()) {
         return then > now;
     }
-    let dated = |s: &str| s.len() > 10 && s.as_bytes()[..4].iter().all(u8::is_ascii_digit) && s.as_bytes()[4] == b'-';
+    let dated = |s: &str| {
+        s.len() > 10 && s.as_bytes()[..4].iter().all(u8::is_ascii_digit) && s.as_bytes()[4] == b'-'
+    };
     if dated(&now) && dated(&then) {
         return then < now;
     }
@@ -176,10 +227,17 @@ fn progresses(current: &Url, next: &Url) -> bool {
 
 /// `url` with its `limit` set to `limit` (0: removed), other parameters kept in order.
 pub(crate) fn with_limit(url: &Url, limit: usize) -> Url {
-    let mut pairs: Vec<(String, String)> =
-        url.query_pairs().filter(|(k, _)| k != "limit").map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let mut pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != "limit")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
     if limit > 0 {
-        let at = url.query_pairs().position(|(k, _)| k == "limit").unwrap_or(pairs.len()).min(pairs.len());
+        let at = url
+            .query_pairs()
+            .position(|(k, _)| k == "limit")
+            .unwrap_or(pairs.len())
+            .min(pairs.len());
         pairs.insert(at, ("limit".to_owned(), limit.to_string()));
     }
     let mut out = url.clone();
@@ -195,19 +253,37 @@ mod tests {
     use super::*;
 
     fn tracks(url: &Url) -> bool {
-        let segments: Vec<_> = url.path_segments().map(Iterator::collect).unwrap_or_default();
+        let segments: Vec<_> = url
+            .path_segments()
+            .map(Iterator::collect)
+            .unwrap_or_default();
         matches!(segments.as_slice(), ["users", id, "tracks"] if id.bytes().all(|b| b.is_ascii_digit()))
     }
 
-    const TRACKS: Listing = Listing { accepts: tracks, min_page: 20, what: "x" };
+    const TRACKS: Listing = Listing {
+        accepts: tracks,
+        min_page: 20,
+        what: "x",
+    };
 
     #[test]
     fn limits_are_replaced_in_place() {
-        let url = Url::parse("https://api-v2.soundcloud.com/users/1/tracks?offset=a%2Cb&limit=20&x=1").unwrap();
-        assert_eq!(with_limit(&url, 50).as_str(), "https://api-v2.soundcloud.com/users/1/tracks?offset=a%2Cb&limit=50&x=1");
-        assert_eq!(with_limit(&url, 0).as_str(), "https://api-v2.soundcloud.com/users/1/tracks?offset=a%2Cb&x=1");
+        let url =
+            Url::parse("https://api-v2.soundcloud.com/users/1/tracks?offset=a%2Cb&limit=20&x=1")
+                .unwrap();
+        assert_eq!(
+            with_limit(&url, 50).as_str(),
+            "https://api-v2.soundcloud.com/users/1/tracks?offset=a%2Cb&limit=50&x=1"
+        );
+        assert_eq!(
+            with_limit(&url, 0).as_str(),
+            "https://api-v2.soundcloud.com/users/1/tracks?offset=a%2Cb&x=1"
+        );
         let bare = Url::parse("https://api-v2.soundcloud.com/users/1/tracks").unwrap();
-        assert_eq!(with_limit(&bare, 7).as_str(), "https://api-v2.soundcloud.com/users/1/tracks?limit=7");
+        assert_eq!(
+            with_limit(&bare, 7).as_str(),
+            "https://api-v2.soundcloud.com/users/1/tracks?limit=7"
+        );
     }
 
     #[test]
@@ -235,9 +311,20 @@ mod tests {
 
     #[test]
     fn cursors_only_point_into_their_listing() {
-        let ok = cursor::encode(&Resume { h: "https://api-v2.soundcloud.com/users/5/tracks?offset=x&limit=20&client_id=leak".into(), s: 3 }).unwrap();
+        let ok = cursor::encode(&Resume {
+            h: "https://api-v2.soundcloud.com/users/5/tracks?offset=x&limit=20&client_id=leak"
+                .into(),
+            s: 3,
+        })
+        .unwrap();
         let (url, skip) = TRACKS.resume_from(&ok).unwrap();
-        assert_eq!((url.as_str(), skip), ("https://api-v2.soundcloud.com/users/5/tracks?offset=x&limit=20", 3));
+        assert_eq!(
+            (url.as_str(), skip),
+            (
+                "https://api-v2.soundcloud.com/users/5/tracks?offset=x&limit=20",
+                3
+            )
+        );
         for h in [
             "https://evil.example/users/5/tracks",
             "http://api-v2.soundcloud.com/users/5/tracks",
@@ -248,9 +335,17 @@ mod tests {
             "//evil.example/users/5/tracks",
         ] {
             let bad = cursor::encode(&Resume { h: h.into(), s: 0 }).unwrap();
-            assert_eq!(TRACKS.resume_from(&bad).unwrap_err().param(), Some("cursor"), "{h}");
+            assert_eq!(
+                TRACKS.resume_from(&bad).unwrap_err().param(),
+                Some("cursor"),
+                "{h}"
+            );
         }
-        let huge_skip = cursor::encode(&Resume { h: "https://api-v2.soundcloud.com/users/5/tracks".into(), s: 10_000 }).unwrap();
+        let huge_skip = cursor::encode(&Resume {
+            h: "https://api-v2.soundcloud.com/users/5/tracks".into(),
+            s: 10_000,
+        })
+        .unwrap();
         assert!(TRACKS.resume_from(&huge_skip).is_err());
         assert!(TRACKS.resume_from("not-a-cursor").is_err());
     }

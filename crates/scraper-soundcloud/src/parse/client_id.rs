@@ -42,10 +42,15 @@ pub fn parse_hydration_client_id(html: &str) -> Option<String> {
     let mut rest = html;
     while let Some(at) = rest.find("__sc_hydration") {
         rest = &rest[at + "__sc_hydration".len()..];
-        let Some(json) = rest.trim_start().strip_prefix('=') else { continue };
+        let Some(json) = rest.trim_start().strip_prefix('=') else {
+            continue;
+        };
         // The array ends the statement (`= [...];</script>`): read one JSON value, ignore the rest.
-        let mut values = serde_json::Deserializer::from_str(json.trim_start()).into_iter::<Vec<Obj<Entry>>>();
-        let Some(Ok(entries)) = values.next() else { continue };
+        let mut values =
+            serde_json::Deserializer::from_str(json.trim_start()).into_iter::<Vec<Obj<Entry>>>();
+        let Some(Ok(entries)) = values.next() else {
+            continue;
+        };
         let id = entries
             .into_iter()
             .filter_map(|Obj(entry)| entry)
@@ -61,7 +66,9 @@ pub fn parse_hydration_client_id(html: &str) -> Option<String> {
 
 /// The `a-v2.sndcdn.com/assets/*.js` scripts of the homepage, in page order, without repeats.
 pub fn asset_script_urls(html: &str) -> Vec<String> {
-    let Some(re) = ASSET_SCRIPT.as_ref() else { return Vec::new() };
+    let Some(re) = ASSET_SCRIPT.as_ref() else {
+        return Vec::new();
+    };
     let mut urls: Vec<String> = Vec::new();
     for url in re.captures_iter(html).filter_map(|c| c.get(1)) {
         if !urls.iter().any(|u| u == url.as_str()) {
@@ -74,5 +81,9 @@ pub fn asset_script_urls(html: &str) -> Vec<String> {
 /// The first well-formed `client_id` written in a JS bundle.
 pub fn parse_bundle_client_id(js: &str) -> Option<String> {
     let re = BUNDLE_CLIENT_ID.as_ref()?;
-    re.captures_iter(js).filter_map(|c| c.get(1)).map(|m| m.as_str()).find(|id| is_client_id(id)).map(str::to_owned)
+    re.captures_iter(js)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str())
+        .find(|id| is_client_id(id))
+        .map(str::to_owned)
 }

@@ -16,7 +16,11 @@ pub fn parse_entity(body: &str) -> Result<SearchItem, ScrapeError> {
     // DataDome answers its captcha as JSON (`{"url":"https://geo.captcha-delivery.com/..."}`).
     walls::ensure_not_challenged("soundcloud", body, false)?;
     Err(match raw.kind.0 {
-        Some(kind) => ScrapeError::changed(format!("SoundCloud answered a '{kind}' without id, or of an unknown kind")),
-        None => ScrapeError::changed("SoundCloud answered an object that is not a user, track or playlist"),
+        Some(kind) => ScrapeError::changed(format!(
+            "SoundCloud answered a '{kind}' without id, or of an unknown kind"
+        )),
+        None => ScrapeError::changed(
+            "SoundCloud answered an object that is not a user, track or playlist",
+        ),
     })
 }

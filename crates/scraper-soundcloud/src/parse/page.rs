@@ -24,10 +24,16 @@ pub fn parse_page(body: &str) -> Result<UpstreamPage, ScrapeError> {
     let raw: RawPage = read_json(body)?;
     let Some(collection) = raw.collection else {
         walls::ensure_not_challenged("soundcloud", body, false)?;
-        return Err(ScrapeError::changed("SoundCloud answered a page without 'collection'"));
+        return Err(ScrapeError::changed(
+            "SoundCloud answered a page without 'collection'",
+        ));
     };
     Ok(UpstreamPage {
-        items: collection.0.iter().filter_map(SearchItem::from_raw).collect(),
+        items: collection
+            .0
+            .iter()
+            .filter_map(SearchItem::from_raw)
+            .collect(),
         next_href: raw.next_href.non_blank(),
         total_results: raw.total_results.0,
     })
@@ -38,11 +44,17 @@ pub fn parse_page(body: &str) -> Result<UpstreamPage, ScrapeError> {
 pub(crate) fn read_json<T: DeserializeOwned>(body: &str) -> Result<T, ScrapeError> {
     if !body.trim_start().starts_with('{') {
         walls::ensure_not_challenged("soundcloud", body, false)?;
-        return Err(ScrapeError::changed("SoundCloud answered something other than a JSON object"));
+        return Err(ScrapeError::changed(
+            "SoundCloud answered something other than a JSON object",
+        ));
     }
     serde_json::from_str(body).map_err(|e| {
         walls::ensure_not_challenged("soundcloud", body, false)
             .err()
-            .unwrap_or_else(|| ScrapeError::changed(format!("SoundCloud answered JSON of an unexpected shape: {e}")))
+            .unwrap_or_else(|| {
+                ScrapeError::changed(format!(
+                    "SoundCloud answered JSON of an unexpected shape: {e}"
+                ))
+            })
     })
 }

@@ -25,7 +25,11 @@ struct Replay {
 
 impl Replay {
     fn start(dir: &std::path::Path) -> Option<Self> {
-        let port = TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
         let child = Command::new("python3")
             .arg(dir.join("replay.py"))
             .args(["--port", &port.to_string()])
@@ -34,10 +38,16 @@ impl Replay {
             .stderr(Stdio::null())
             .spawn()
             .ok()?;
-        let replay = Self { child, url: format!("http://127.0.0.1:{port}") };
+        let replay = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
         let started = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < Duration::from_secs(20), "replay.py did not start");
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "replay.py did not start"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         Some(replay)
@@ -68,12 +78,21 @@ fn status_of(code: &str) -> u16 {
 
 /// Runs `/v1/soundcloud/<action>?<query>` (or a POST body) and answers (status, body).
 async fn run(engine: &scraper_core::Engine, path: &str, body: Option<&Value>) -> (u16, Value) {
-    let rest = path.strip_prefix("/v1/soundcloud/").expect("a soundcloud path");
-    let (action, mut query) = rest.split_once('?').map_or((rest, String::new()), |(a, q)| (a, q.to_owned()));
+    let rest = path
+        .strip_prefix("/v1/soundcloud/")
+        .expect("a soundcloud path");
+    let (action, mut query) = rest
+        .split_once('?')
+        .map_or((rest, String::new()), |(a, q)| (a, q.to_owned()));
     if let Some(Value::Object(members)) = body {
         let pairs: Vec<(String, String)> = members
             .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+                )
+            })
             .collect();
         query = serde_urlencoded::to_string(pairs).unwrap();
     }
@@ -81,7 +100,10 @@ async fn run(engine: &scraper_core::Engine, path: &str, body: Option<&Value>) ->
         Ok(success) => (200, success.body(None)),
         Err(failure) => {
             let code = failure.error.code().as_str();
-            (status_of(code), json!({"code": code, "detail": failure.error.to_string()}))
+            (
+                status_of(code),
+                json!({"code": code, "detail": failure.error.to_string()}),
+            )
         }
     }
 }
@@ -98,7 +120,9 @@ fn lookup<'a>(doc: &'a Value, path: &str) -> Option<Value> {
     }
     let mut current: &'a Value = doc;
     for part in path.split('.') {
-        let (name, indexes) = part.split_once('[').map_or((part, ""), |(n, rest)| (n, rest));
+        let (name, indexes) = part
+            .split_once('[')
+            .map_or((part, ""), |(n, rest)| (n, rest));
         if !name.is_empty() {
             current = current.get(name)?;
         }
@@ -155,7 +179,8 @@ async fn recorded_expectations_hold() {
     };
     let engine = testing::engine("soundcloud", &replay.url, &[]);
     let cases: Vec<Value> =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("expect/soundcloud.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expect/soundcloud.json")).unwrap())
+            .unwrap();
     let mut failures = Vec::new();
     for case in &cases {
         let name = case["name"].as_str().unwrap_or("?");
@@ -176,7 +201,11 @@ async fn recorded_expectations_hold() {
             failures.push(format!("{name}: {} (body: {body})", problems.join("; ")));
         }
     }
-    println!("{} passed, {} failed", cases.len() - failures.len(), failures.len());
+    println!(
+        "{} passed, {} failed",
+        cases.len() - failures.len(),
+        failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -188,9 +217,17 @@ async fn walk(engine: &scraper_core::Engine, action: &str, query: &str) -> (Vec<
             Some(c) => format!("{query}&cursor={c}"),
             None => query.to_owned(),
         };
-        let page = testing::call(engine, "soundcloud", action, &q).await.unwrap_or_else(|f| panic!("{q}: {:?}", f.error));
+        let page = testing::call(engine, "soundcloud", action, &q)
+            .await
+            .unwrap_or_else(|f| panic!("{q}: {:?}", f.error));
         pages += 1;
-        ids.extend(page.data.as_array().unwrap().iter().map(|item| item["id"].as_u64().unwrap()));
+        ids.extend(
+            page.data
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|item| item["id"].as_u64().unwrap()),
+        );
         match page.next_cursor {
             Some(next) => cursor = Some(next),
             None => return (ids, pages),
@@ -202,7 +239,9 @@ async fn walk(engine: &scraper_core::Engine, action: &str, query: &str) -> (Vec<
 #[tokio::test(flavor = "multi_thread")]
 async fn paging_through_recorded_listings_loses_and_repeats_nothing() {
     let Some(dir) = corpus_dir() else { return };
-    let Some(replay) = Replay::start(&dir) else { return };
+    let Some(replay) = Replay::start(&dir) else {
+        return;
+    };
     let engine = testing::engine("soundcloud", &replay.url, &[]);
 
     // users/73637815/tracks: ten recorded pages, several empty; the replay answers the unrecorded
@@ -210,7 +249,11 @@ async fn paging_through_recorded_listings_loses_and_repeats_nothing() {
     let (all, pages) = walk(&engine, "tracks", "user=73637815&limit=20").await;
     assert_eq!(pages, 1, "one caller page spans the ten upstream pages");
     assert_eq!(all.len(), 13);
-    assert_eq!(all.iter().collect::<BTreeSet<_>>().len(), all.len(), "no track twice");
+    assert_eq!(
+        all.iter().collect::<BTreeSet<_>>().len(),
+        all.len(),
+        "no track twice"
+    );
     for limit in [1, 3, 5, 7, 13] {
         let (ids, pages) = walk(&engine, "tracks", &format!("user=73637815&limit={limit}")).await;
         assert_eq!(ids, all, "limit={limit}");

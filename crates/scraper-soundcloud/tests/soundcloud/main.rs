@@ -1,7 +1,15 @@
 //! The SoundCloud plugin's integration tests: parsers on our fixtures (snapshots, hostile input),
 //! the engine against a wiremock upstream, and the engine against the recorded corpus.
 
+// Helpers shared by the tests may fail loudly too, not only the `#[test]` functions.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers panic on broken fixtures"
+)]
+
 mod corpus;
+mod mocked;
 mod parsers;
 
 // Links the plugin so its registration is in this binary.

@@ -19,8 +19,14 @@ const CLIENT_ID: &str = "Fx7Kq2LmN9pR4sT6vW8yZ1aB3cD5eG0h";
 
 #[test]
 fn client_id_from_the_homepage_hydration() {
-    assert_eq!(parse_hydration_client_id(&fixture("homepage.html")).as_deref(), Some(CLIENT_ID));
-    assert_eq!(parse_hydration_client_id(&fixture("homepage_no_hydration.html")), None);
+    assert_eq!(
+        parse_hydration_client_id(&fixture("homepage.html")).as_deref(),
+        Some(CLIENT_ID)
+    );
+    assert_eq!(
+        parse_hydration_client_id(&fixture("homepage_no_hydration.html")),
+        None
+    );
 }
 
 #[test]
@@ -33,32 +39,50 @@ fn client_id_from_the_bundles_the_homepage_loads() {
             "https://a-v2.sndcdn.com/assets/49-9c0d1e2f.js",
         ]
     );
-    assert_eq!(parse_bundle_client_id(&fixture("bundle.js")).as_deref(), Some(CLIENT_ID));
-    assert_eq!(parse_bundle_client_id(r#"{"client_id":"Fx7Kq2LmN9pR4sT6vW8yZ1aB3cD5eG0h"}"#).as_deref(), Some(CLIENT_ID));
-    assert_eq!(parse_bundle_client_id("client_id:e.clientId,client_id:\"short\""), None);
+    assert_eq!(
+        parse_bundle_client_id(&fixture("bundle.js")).as_deref(),
+        Some(CLIENT_ID)
+    );
+    assert_eq!(
+        parse_bundle_client_id(r#"{"client_id":"Fx7Kq2LmN9pR4sT6vW8yZ1aB3cD5eG0h"}"#).as_deref(),
+        Some(CLIENT_ID)
+    );
+    assert_eq!(
+        parse_bundle_client_id("client_id:e.clientId,client_id:\"short\""),
+        None
+    );
 }
 
 #[test]
 fn user() {
-    let SearchItem::User(profile) = parse_entity(&fixture("user.json")).unwrap() else { panic!("not a user") };
+    let SearchItem::User(profile) = parse_entity(&fixture("user.json")).unwrap() else {
+        panic!("not a user")
+    };
     insta::assert_json_snapshot!("user", profile);
 }
 
 #[test]
 fn sparse_user_gives_nulls_not_inventions() {
-    let SearchItem::User(profile) = parse_entity(&fixture("user_sparse.json")).unwrap() else { panic!("not a user") };
+    let SearchItem::User(profile) = parse_entity(&fixture("user_sparse.json")).unwrap() else {
+        panic!("not a user")
+    };
     insta::assert_json_snapshot!("user_sparse", profile);
 }
 
 #[test]
 fn track() {
-    let SearchItem::Track(track) = parse_entity(&fixture("track.json")).unwrap() else { panic!("not a track") };
+    let SearchItem::Track(track) = parse_entity(&fixture("track.json")).unwrap() else {
+        panic!("not a track")
+    };
     insta::assert_json_snapshot!("track", track);
 }
 
 #[test]
 fn search_page_of_users() {
-    insta::assert_json_snapshot!("search_users", parse_page(&fixture("search_users.json")).unwrap());
+    insta::assert_json_snapshot!(
+        "search_users",
+        parse_page(&fixture("search_users.json")).unwrap()
+    );
 }
 
 #[test]
@@ -81,17 +105,33 @@ fn search_page_of_every_kind_skips_unknown_kinds() {
 fn tracks_pages_with_and_without_next() {
     let first = parse_page(&fixture("tracks_page.json")).unwrap();
     assert_eq!(first.items.len(), 2);
-    assert!(first.next_href.as_deref().unwrap().contains("offset=2025-08-12"));
+    assert!(
+        first
+            .next_href
+            .as_deref()
+            .unwrap()
+            .contains("offset=2025-08-12")
+    );
     let empty = parse_page(&fixture("tracks_empty_page.json")).unwrap();
     assert!(empty.items.is_empty() && empty.next_href.is_some());
     let last = parse_page(&fixture("tracks_last_page.json")).unwrap();
-    assert_eq!((last.items.len(), last.next_href.as_deref(), last.total_results), (1, None, None));
+    assert_eq!(
+        (
+            last.items.len(),
+            last.next_href.as_deref(),
+            last.total_results
+        ),
+        (1, None, None)
+    );
     insta::assert_json_snapshot!("tracks_last_page", last);
 }
 
 #[test]
 fn web_profiles() {
-    insta::assert_json_snapshot!("web_profiles", parse_web_profiles(&fixture("web_profiles.json")).unwrap());
+    insta::assert_json_snapshot!(
+        "web_profiles",
+        parse_web_profiles(&fixture("web_profiles.json")).unwrap()
+    );
     let wrapped = format!(r#"{{"collection":{}}}"#, fixture("web_profiles.json"));
     assert_eq!(parse_web_profiles(&wrapped).unwrap().len(), 2);
     assert_eq!(parse_web_profiles("[]").unwrap(), []);
@@ -100,10 +140,21 @@ fn web_profiles() {
 #[test]
 fn captcha_and_not_found_bodies() {
     for body in [fixture("captcha.json"), fixture("captcha.html")] {
-        assert_eq!(parse_entity(&body).unwrap_err().code(), ErrorCode::Blocked, "{body}");
-        assert_eq!(parse_page(&body).unwrap_err().code(), ErrorCode::Blocked, "{body}");
+        assert_eq!(
+            parse_entity(&body).unwrap_err().code(),
+            ErrorCode::Blocked,
+            "{body}"
+        );
+        assert_eq!(
+            parse_page(&body).unwrap_err().code(),
+            ErrorCode::Blocked,
+            "{body}"
+        );
     }
-    assert_eq!(parse_entity(&fixture("not_found.json")).unwrap_err().code(), ErrorCode::UpstreamChanged);
+    assert_eq!(
+        parse_entity(&fixture("not_found.json")).unwrap_err().code(),
+        ErrorCode::UpstreamChanged
+    );
 }
 
 /// Every parser on inputs no upstream should send: errors are fine, panics are not.
@@ -113,8 +164,15 @@ fn hostile_input_never_panics() {
     let page = fixture("search_all.json");
     let home = fixture("homepage.html");
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    let huge_collection = format!(r#"{{"collection":[{}{{"kind":"user","id":1}}]}}"#, "{},".repeat(200_000));
-    assert_eq!(parse_page(&huge_collection).unwrap().items.len(), 1, "a huge page still parses");
+    let huge_collection = format!(
+        r#"{{"collection":[{}{{"kind":"user","id":1}}]}}"#,
+        "{},".repeat(200_000)
+    );
+    assert_eq!(
+        parse_page(&huge_collection).unwrap().items.len(),
+        1,
+        "a huge page still parses"
+    );
     let mut inputs: Vec<String> = vec![
         String::new(),
         " ".into(),
