@@ -3,6 +3,7 @@
 //! every site is named here, and `tests/registry.rs` checks the registry holds exactly these.
 
 use scraper_beatport as _;
+use scraper_soundcloud as _;
 
 /// The slugs of the shipped sites, sorted.
-pub const EXPECTED_SITES: &[&str] = &["beatport"];
+pub const EXPECTED_SITES: &[&str] = &["beatport", "soundcloud"];
