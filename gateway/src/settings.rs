@@ -147,6 +147,11 @@ pub const SETTINGS: &[SettingDoc] = &[
         description: "Redirects followed per upstream request.",
     },
     SettingDoc {
+        name: "upstream_concurrency",
+        default: "8",
+        description: "Upstream requests in flight at once per site (0: no limit); more wait their turn.",
+    },
+    SettingDoc {
         name: "user_agent",
         default: "",
         description: "User-Agent for upstream requests (default: a current desktop Chrome).",
@@ -214,6 +219,8 @@ pub struct Settings {
     pub upstream_max_body_mb: usize,
     /// Redirects followed.
     pub upstream_max_redirects: usize,
+    /// Requests in flight per site.
+    pub upstream_concurrency: usize,
     /// Upstream User-Agent.
     pub user_agent: Option<String>,
     /// Per-site settings: slug → name → value.
@@ -246,6 +253,7 @@ impl Default for Settings {
             upstream_backoff_max_ms: 4000,
             upstream_max_body_mb: 10,
             upstream_max_redirects: 5,
+            upstream_concurrency: 8,
             user_agent: None,
             sites: BTreeMap::new(),
         }
@@ -360,6 +368,7 @@ impl Settings {
                 user_agent: self.user_agent.clone().filter(|s| !s.trim().is_empty()),
                 upstream_override,
                 proxy: self.upstream_proxy.clone().filter(|s| !s.trim().is_empty()),
+                max_concurrent_per_site: self.upstream_concurrency,
             },
             request_deadline: Duration::from_secs(self.request_timeout_secs),
             cache_max_bytes: self.cache_max_mb.saturating_mul(1024 * 1024),

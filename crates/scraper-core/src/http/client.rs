@@ -2,6 +2,7 @@
 //! itself with a host check per hop, retries transient failures, caps the body while reading,
 //! recognises bot challenges, and traces every attempt.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -11,6 +12,7 @@ use reqwest::Method;
 use reqwest::header::{
     HOST, HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER, USER_AGENT,
 };
+use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use url::{Host, Url};
 
@@ -46,6 +48,8 @@ pub struct HttpSettings {
     pub upstream_override: Option<Url>,
     /// An outgoing proxy for every upstream request (`http://`, `https://` or `socks5://`).
     pub proxy: Option<String>,
+    /// Upstream requests in flight at once per site (0: no limit); more wait their turn.
+    pub max_concurrent_per_site: usize,
 }
 
 impl Default for HttpSettings {
@@ -61,6 +65,7 @@ impl Default for HttpSettings {
             user_agent: None,
             upstream_override: None,
             proxy: None,
+            max_concurrent_per_site: 8,
         }
     }
 }
@@ -94,6 +99,8 @@ impl Stats {
 pub struct HttpClient {
     inner: reqwest::Client,
     settings: Arc<HttpSettings>,
+    /// One semaphore per site slug, bounding its requests in flight.
+    in_flight: Arc<Mutex<HashMap<&'static str, Arc<Semaphore>>>>,
 }
 
 /// The part of a request that stays the same across retries of one hop.
@@ -126,6 +133,7 @@ impl HttpClient {
         Ok(Self {
             inner: builder.build()?,
             settings: Arc::new(settings),
+            in_flight: Arc::default(),
         })
     }
 
@@ -288,6 +296,17 @@ impl HttpClient {
         if remaining.is_zero() {
             return Err(AttemptError::Permanent(deadline_passed(hop.site)));
         }
+        // Wait for a turn among the site's requests in flight, within the deadline.
+        let _permit = match self.turn(hop.site.slug) {
+            None => None,
+            Some(semaphore) => {
+                match tokio::time::timeout(remaining, semaphore.acquire_owned()).await {
+                    Ok(Ok(permit)) => Some(permit),
+                    _ => return Err(AttemptError::Permanent(deadline_passed(hop.site))),
+                }
+            }
+        };
+        let remaining = hop.deadline.saturating_duration_since(Instant::now());
         hop.stats.record(n);
         let timeout = self.settings.attempt_timeout.min(remaining);
         let outcome = tokio::time::timeout(timeout, self.exchange(hop)).await;
@@ -328,6 +347,20 @@ impl HttpClient {
             }));
         }
         Ok(response)
+    }
+
+    /// The semaphore bounding `site`'s requests in flight, when there is a bound.
+    fn turn(&self, site: &'static str) -> Option<Arc<Semaphore>> {
+        let limit = self.settings.max_concurrent_per_site;
+        if limit == 0 {
+            return None;
+        }
+        let mut map = self.in_flight.lock().ok()?;
+        Some(
+            map.entry(site)
+                .or_insert_with(|| Arc::new(Semaphore::new(limit)))
+                .clone(),
+        )
     }
 
     /// Sends one HTTP request and reads the body up to the cap.

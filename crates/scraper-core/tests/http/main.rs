@@ -542,3 +542,80 @@ async fn headers_layer_browser_site_and_request_values() {
     );
     assert_eq!(sent.body, br#"{"a":1}"#);
 }
+
+#[tokio::test]
+async fn requests_in_flight_per_site_are_bounded() {
+    let server = MockServer::start().await;
+    Mock::given(path("/slow"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(300)))
+        .mount(&server)
+        .await;
+    let one_at_a_time = client(&server.uri(), |s| s.max_concurrent_per_site = 1);
+    let started = Instant::now();
+    let (a, b) = tokio::join!(
+        fetch(
+            &one_at_a_time,
+            Request::get("https://www.example.test/slow"),
+            Duration::from_secs(10)
+        ),
+        fetch(
+            &one_at_a_time,
+            Request::get("https://www.example.test/slow"),
+            Duration::from_secs(10)
+        ),
+    );
+    assert!(a.0.is_ok() && b.0.is_ok());
+    assert!(
+        started.elapsed() >= Duration::from_millis(600),
+        "the second waited its turn: {:?}",
+        started.elapsed()
+    );
+
+    let parallel = client(&server.uri(), |s| s.max_concurrent_per_site = 2);
+    let started = Instant::now();
+    let _ = tokio::join!(
+        fetch(
+            &parallel,
+            Request::get("https://www.example.test/slow"),
+            Duration::from_secs(10)
+        ),
+        fetch(
+            &parallel,
+            Request::get("https://www.example.test/slow"),
+            Duration::from_secs(10)
+        ),
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(550),
+        "two may run at once: {:?}",
+        started.elapsed()
+    );
+
+    let (result, _) = {
+        let blocked = one_at_a_time.clone();
+        let hold = tokio::spawn(async move {
+            fetch(
+                &blocked,
+                Request::get("https://www.example.test/slow"),
+                Duration::from_secs(10),
+            )
+            .await
+            .0
+            .is_ok()
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let waiting = fetch(
+            &one_at_a_time,
+            Request::get("https://www.example.test/slow"),
+            Duration::from_millis(100),
+        )
+        .await;
+        assert!(hold.await.unwrap());
+        waiting
+    };
+    assert_eq!(
+        result.unwrap_err().code(),
+        ErrorCode::UpstreamTimeout,
+        "waiting for a turn counts against the deadline"
+    );
+}
