@@ -7,3 +7,4 @@ mod beatport;
 mod documents;
 mod paging;
 mod resilience;
+mod soundcloud;
