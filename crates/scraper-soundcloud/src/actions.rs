@@ -69,15 +69,21 @@ impl Api<'_> {
     /// `search`: one of the search endpoints, paged.
     pub(crate) async fn search(&self, params: &Params) -> Result<Output, ScrapeError> {
         let limit = params.limit();
+        let path = match params.str("type") {
+            Some("tracks") => "search/tracks",
+            Some("playlists") => "search/playlists",
+            Some("all") => "search",
+            _ => "search/users",
+        };
         let (start, skip) = match params.cursor() {
-            Some(cursor) => SEARCH.resume_from(cursor)?,
+            Some(cursor) => {
+                let (url, skip) = SEARCH.resume_from(cursor)?;
+                if url.path().trim_start_matches('/') != path {
+                    return Err(foreign_cursor("a search of another type"));
+                }
+                (url, skip)
+            }
             None => {
-                let path = match params.str("type") {
-                    Some("tracks") => "search/tracks",
-                    Some("playlists") => "search/playlists",
-                    Some("all") => "search",
-                    _ => "search/users",
-                };
                 let q = params.required_str("q")?;
                 let size = SEARCH.page_size(limit).to_string();
                 (
@@ -111,10 +117,20 @@ impl Api<'_> {
     /// `tracks`: `users/{id}/tracks`, paged; a numeric id needs no user lookup first.
     pub(crate) async fn tracks(&self, params: &Params) -> Result<Output, ScrapeError> {
         let limit = params.limit();
+        let user = user_ref(params.required_str("user")?, &SITE)?;
         let (start, skip) = match params.cursor() {
-            Some(cursor) => USER_TRACKS.resume_from(cursor)?,
+            // Continuing needs no user lookup; a numeric id must match the cursor's user.
+            Some(cursor) => {
+                let (url, skip) = USER_TRACKS.resume_from(cursor)?;
+                if let UserRef::Id(id) = user
+                    && url.path() != format!("/users/{id}/tracks")
+                {
+                    return Err(foreign_cursor("another user's tracks"));
+                }
+                (url, skip)
+            }
             None => {
-                let id = match user_ref(params.required_str("user")?, &SITE)? {
+                let id = match user {
                     UserRef::Id(id) => id,
                     UserRef::Handle(handle) => self.user_by_handle(&handle).await?.id,
                 };
@@ -231,6 +247,10 @@ impl Api<'_> {
             )
             .ok()
     }
+}
+
+fn foreign_cursor(whose: &str) -> ScrapeError {
+    ScrapeError::invalid_param("cursor", format!("parameter 'cursor' belongs to {whose}"))
 }
 
 fn kind_name(item: &SearchItem) -> &'static str {

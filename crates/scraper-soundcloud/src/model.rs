@@ -76,7 +76,7 @@ pub struct Track {
     pub url: Option<String>,
     /// Who uploaded it.
     pub artist: Option<Artist>,
-    /// Length in milliseconds.
+    /// Length in milliseconds (the whole track, also when SoundCloud streams only a preview).
     pub duration_ms: Option<u64>,
     /// The genre the uploader chose.
     pub genre: Option<String>,
@@ -194,7 +194,7 @@ impl Track {
             title: raw.title.non_blank(),
             url: raw.permalink_url.non_blank(),
             artist: raw.user.0.as_deref().map(Artist::from_raw),
-            duration_ms: raw.duration.0,
+            duration_ms: length_ms(raw.duration.0, raw.full_duration.0),
             genre: raw.genre.non_blank(),
             tags: raw
                 .tag_list
@@ -244,6 +244,16 @@ impl SearchItem {
             "playlist" => Playlist::from_raw(raw).map(Self::Playlist),
             _ => None,
         }
+    }
+}
+
+/// A track's length: `duration`, unless SoundCloud serves only a preview (`policy: SNIP`, a
+/// 30 s `duration`) of a longer `full_duration`. The two differ by a few milliseconds otherwise.
+fn length_ms(duration: Option<u64>, full_duration: Option<u64>) -> Option<u64> {
+    match (duration, full_duration) {
+        (Some(d), Some(full)) if full > d.saturating_add(1000) => Some(full),
+        (Some(d), _) => Some(d),
+        (None, full) => full,
     }
 }
 
@@ -337,6 +347,15 @@ mod tests {
         for bad in ["", "yesterday", "2025-13-01", "9999999999"] {
             assert_eq!(timestamp(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn previews_do_not_shorten_tracks() {
+        assert_eq!(length_ms(Some(201_865), Some(201_848)), Some(201_865));
+        assert_eq!(length_ms(Some(30_000), Some(202_789)), Some(202_789));
+        assert_eq!(length_ms(None, Some(5)), Some(5));
+        assert_eq!(length_ms(Some(u64::MAX), Some(1)), Some(u64::MAX));
+        assert_eq!(length_ms(None, None), None);
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub(crate) struct RawEntity {
     pub(crate) user: Obj<Box<RawEntity>>,
     pub(crate) artwork_url: Text,
     pub(crate) duration: Num,
+    pub(crate) full_duration: Num,
     pub(crate) genre: Text,
     pub(crate) tag_list: Text,
     pub(crate) playback_count: Num,

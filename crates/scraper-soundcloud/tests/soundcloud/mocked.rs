@@ -234,6 +234,18 @@ async fn cursors_resume_exactly_where_a_page_stopped() {
         }
     }
     assert!(cursor.is_empty(), "the last page has no cursor");
+    // A cursor of this user's tracks is refused for another numeric user.
+    let first = testing::call(&engine, "soundcloud", "tracks", "user=31415926&limit=1")
+        .await
+        .unwrap();
+    let query = format!(
+        "user=27182818&limit=1&cursor={}",
+        first.next_cursor.unwrap()
+    );
+    let refused = testing::call(&engine, "soundcloud", "tracks", &query)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.error.param(), Some("cursor"));
     assert_eq!(seen, [1618033988, 1414213562, 1732050807]);
 }
 
@@ -373,8 +385,14 @@ async fn errors_have_their_codes() {
     let search = testing::call(&engine, "soundcloud", "search", "q=nachtwerk&limit=1")
         .await
         .unwrap();
-    let stolen = format!("user=x&cursor={}", search.next_cursor.unwrap());
+    let stolen = format!("user=x&cursor={}", search.next_cursor.as_deref().unwrap());
     let outcome = testing::call(&engine, "soundcloud", "tracks", &stolen).await;
+    assert_eq!(outcome.unwrap_err().error.param(), Some("cursor"));
+    let other_type = format!(
+        "q=nachtwerk&type=tracks&cursor={}",
+        search.next_cursor.as_deref().unwrap()
+    );
+    let outcome = testing::call(&engine, "soundcloud", "search", &other_type).await;
     assert_eq!(outcome.unwrap_err().error.param(), Some("cursor"));
     // A URL naming a user where a track is wanted, found out after resolving.
     Mock::given(path("/resolve"))
