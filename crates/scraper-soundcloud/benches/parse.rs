@@ -24,12 +24,12 @@ fn parse(c: &mut Criterion) {
     group.bench_function("user", |b| b.iter(|| parse_entity(black_box(USER))));
     group.throughput(Throughput::Bytes(SEARCH_ALL.len() as u64));
     group.bench_function("search_page_mixed_5", |b| {
-        b.iter(|| parse_page(black_box(SEARCH_ALL)))
+        b.iter(|| parse_page(black_box(SEARCH_ALL)));
     });
     let page = search_tracks_page();
     group.throughput(Throughput::Bytes(page.len() as u64));
     group.bench_function("search_page_tracks_20", |b| {
-        b.iter(|| parse_page(black_box(&page)))
+        b.iter(|| parse_page(black_box(&page)));
     });
     group.finish();
 }
