@@ -68,11 +68,11 @@ fn top100(c: &mut Criterion) {
         "synthetic page is {} bytes",
         page.len()
     );
-    let (chart, _) = pages::top100(&page, Some(12)).unwrap_or_else(|e| panic!("{e}"));
+    let (chart, _) = pages::top100(&page, Some(6)).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(chart.tracks.len(), 100);
     group.throughput(Throughput::Bytes(page.len() as u64));
     group.bench_function("synthetic_genre_page", |b| {
-        b.iter(|| pages::top100(std::hint::black_box(&page), Some(12)))
+        b.iter(|| pages::top100(std::hint::black_box(&page), Some(6)))
     });
     if let Some(real) = corpus_page() {
         group.throughput(Throughput::Bytes(real.len() as u64));
