@@ -87,6 +87,14 @@ impl<'a> NextData<'a> {
         })
     }
 
+    /// Every query holding data, as (key, data), in page order.
+    pub fn entries(&self) -> impl Iterator<Item = (String, &'a RawValue)> + '_ {
+        self.queries.iter().filter_map(|q| {
+            let data = q.state.as_ref()?.data?;
+            (data.get() != "null").then(|| (key_text(q.key), data))
+        })
+    }
+
     /// Every query key of the page, for error details.
     pub fn keys(&self) -> Vec<String> {
         self.queries.iter().map(|q| key_text(q.key)).collect()

@@ -139,8 +139,23 @@ pub fn release(html: &str, id: u64) -> Result<ReleasePage, ScrapeError> {
 /// the overview), `/search/<type>?q=` for one.
 pub fn search(html: &str, kinds: &[Kind]) -> Result<Vec<(Kind, Hits)>, ScrapeError> {
     let data = next_data::parse(html)?;
+    // The results' query by its key; failing that, the one whose data has the results' members.
+    let by_content = || {
+        data.entries().map(|(_, raw)| raw).find(|raw| {
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(raw.get()).is_ok_and(
+                |m| {
+                    m.get("data").is_some_and(serde_json::Value::is_array)
+                        || Kind::ALL.iter().any(|k| {
+                            m.get(k.as_str())
+                                .is_some_and(|v| v.is_object() || v.is_array())
+                        })
+                },
+            )
+        })
+    };
     let raw = data
         .query(|k| k.to_ascii_lowercase().contains("search"))
+        .or_else(by_content)
         .ok_or_else(|| missing(&data, "search results"))?;
     let members: serde_json::Map<String, serde_json::Value> = read(raw.get(), "search")?;
     let mut out = Vec::with_capacity(kinds.len());
