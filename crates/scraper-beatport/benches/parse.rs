@@ -72,12 +72,12 @@ fn top100(c: &mut Criterion) {
     assert_eq!(chart.tracks.len(), 100);
     group.throughput(Throughput::Bytes(page.len() as u64));
     group.bench_function("synthetic_genre_page", |b| {
-        b.iter(|| pages::top100(std::hint::black_box(&page), Some(6)))
+        b.iter(|| pages::top100(std::hint::black_box(&page), Some(6)));
     });
     if let Some(real) = corpus_page() {
         group.throughput(Throughput::Bytes(real.len() as u64));
         group.bench_function("recorded_genre_page", |b| {
-            b.iter(|| pages::top100(std::hint::black_box(&real), Some(12)))
+            b.iter(|| pages::top100(std::hint::black_box(&real), Some(12)));
         });
     }
     group.finish();

@@ -127,7 +127,7 @@ impl PageCursor {
         // cursor points.
         let offset = cursor.offset();
         match u32::try_from(offset / u64::from(limit) + 1) {
-            Ok(page) if offset % u64::from(limit) == 0 && page <= MAX_PAGE => Ok(Self {
+            Ok(page) if offset.is_multiple_of(u64::from(limit)) && page <= MAX_PAGE => Ok(Self {
                 page,
                 per_page: limit,
             }),
