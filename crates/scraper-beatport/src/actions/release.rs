@@ -1,6 +1,7 @@
-//! `release`: a release from its page (`pageProps.release`), with its tracks from the page when
-//! it holds them all, else from `catalog/releases/{id}/tracks/` following Beatport's `next`
-//! links (rewritten to the public API host).
+//! `release`: a release from its page (`pageProps.release`, else `catalog/releases/{id}/` with the
+//! page's token), with its tracks from the page when it holds them all, else from
+//! `catalog/releases/{id}/tracks/` following Beatport's `next` links (rewritten to the public
+//! API host).
 
 use std::sync::Arc;
 
@@ -8,7 +9,7 @@ use scraper_core::{Context, Output, Params, ScrapeError};
 
 use crate::input::entity_id;
 use crate::model::WEB;
-use crate::parse::catalog::{CatalogTrack, Paged, rewrite_next};
+use crate::parse::catalog::{CatalogRelease, CatalogTrack, Paged, rewrite_next};
 use crate::parse::pages;
 use crate::upstream::{self, Upstream, api_url};
 
@@ -22,8 +23,22 @@ pub async fn run(up: &Upstream, ctx: &Context, params: &Params) -> Result<Output
     let page_url = format!("{WEB}/release/-/{id}");
     let html = upstream::page(ctx, &page_url, &what).await?;
     let page = pages::release(&html, id)?;
-    let fresh = up.offer(page.anon_session.as_ref());
-    let expected = page.release.track_count();
+    let mut fresh = up.offer(page.anon_session.as_ref());
+    let release = match page.release {
+        Some(release) => release,
+        None => {
+            let api = api_url(&format!("releases/{id}/"), &[])?;
+            let release: CatalogRelease = up.api(ctx, &api, fresh.take(), &page_url, &what).await?;
+            if release.id() != id {
+                return Err(ScrapeError::changed(format!(
+                    "beatport answered release {} for {what}",
+                    release.id()
+                )));
+            }
+            release
+        }
+    };
+    let expected = release.track_count();
     let embedded = page.tracks.map(|p| (p.results, p.next)).unwrap_or_default();
     let mut tracks: Vec<CatalogTrack> = embedded
         .0
@@ -40,7 +55,7 @@ pub async fn run(up: &Upstream, ctx: &Context, params: &Params) -> Result<Output
     if tracks.iter().all(|t| t.number.is_some()) {
         tracks.sort_by_key(|t| t.number);
     }
-    let mut release = page.release.into_release();
+    let mut release = release.into_release();
     release.tracks = Some(
         tracks
             .into_iter()

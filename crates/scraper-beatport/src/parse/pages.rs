@@ -104,8 +104,8 @@ pub fn track(html: &str, id: u64) -> Result<(Option<Track>, Option<AnonSession>)
 /// What a release page holds.
 #[derive(Debug)]
 pub struct ReleasePage {
-    /// The release.
-    pub release: CatalogRelease,
+    /// The release, when the page holds it.
+    pub release: Option<CatalogRelease>,
     /// Its tracks, when the page embeds a list of them (maybe only a first page).
     pub tracks: Option<Paged<CatalogTrack>>,
     /// The page's anonymous API session.
@@ -121,8 +121,7 @@ pub fn release(html: &str, id: u64) -> Result<ReleasePage, ScrapeError> {
         .into_iter()
         .chain(data.query(|k| k == exact))
         .filter_map(|raw| serde_json::from_str::<CatalogRelease>(raw.get()).ok())
-        .find(|r| r.id() == id)
-        .ok_or_else(|| missing(&data, &format!("release {id}")))?;
+        .find(|r| r.id() == id);
     let tracks = data
         .query(|k| k.contains("track") && k.contains(&id.to_string()))
         .or_else(|| data.query(|k| k.contains("track")))

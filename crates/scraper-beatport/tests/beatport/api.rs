@@ -410,3 +410,35 @@ async fn genres_from_the_catalog() {
     assert_eq!(s.data.as_array().map(Vec::len), Some(6));
     assert_eq!(s.next_cursor, None);
 }
+
+#[tokio::test]
+async fn a_release_page_without_the_release_falls_back_to_the_api() {
+    let server = MockServer::start().await;
+    let (head, mut next, tail) = split_page(&fixture("release_page.html"));
+    let release = next["props"]["pageProps"]["release"].take();
+    next["props"]["pageProps"]["dehydratedState"]["queries"] = json!([]);
+    Mock::given(path("/release/-/5100001"))
+        .respond_with(html(format!("{head}{next}{tail}")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v4/catalog/releases/5100001/"))
+        .and(header("authorization", "Bearer fixture-token-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(release))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v4/catalog/releases/5100001/tracks/"))
+        .and(query_param("page", "1"))
+        .respond_with(json_fixture("api_release_tracks_p1.json"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v4/catalog/releases/5100001/tracks/"))
+        .and(query_param("page", "2"))
+        .respond_with(json_fixture("api_release_tracks_p2.json"))
+        .mount(&server)
+        .await;
+    let s = ok(&engine(&server), "release", "id=5100001").await;
+    assert_eq!(s.data["title"], "Concrete Pulse EP");
+    assert_eq!(ids(&s.data["tracks"]), [30100001, 30100004, 30100005]);
+}
