@@ -37,6 +37,7 @@ impl Application {
     pub fn build_with(settings: Settings, regs: &[&'static Registration]) -> anyhow::Result<Self> {
         let engine = Arc::new(build_engine(&settings, regs)?);
         let key_setup = ApiKeys::setup(&settings)?;
+        let settings = Arc::new(settings);
         let openapi = openapi::document(&engine)
             .to_pretty_json()
             .context("could not render the OpenAPI document")?;
@@ -46,7 +47,7 @@ impl Application {
             openapi,
             engine,
             keys: key_setup.keys,
-            settings: Arc::new(settings.clone()),
+            settings: settings.clone(),
         });
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("could not listen on {}", settings.bind))?;
@@ -123,7 +124,8 @@ impl Application {
 
 /// The engine for these settings and sites. Says loudly when the test override is active.
 pub fn build_engine(settings: &Settings, regs: &[&'static Registration]) -> anyhow::Result<Engine> {
-    let engine = Engine::new(regs, settings.engine()?, &settings.sites).map_err(anyhow::Error::msg)?;
+    let engine =
+        Engine::new(regs, settings.engine()?, &settings.sites).map_err(anyhow::Error::msg)?;
     if let Some(upstream) = engine.http().settings().upstream_override.as_ref() {
         tracing::warn!(
             upstream = %upstream,

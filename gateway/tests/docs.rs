@@ -1,5 +1,6 @@
 //! README.md and .env.example stay true: every gateway setting and every site setting is
 //! listed, with its default.
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 use gateway::settings::SETTINGS;
 
