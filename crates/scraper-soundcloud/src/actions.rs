@@ -8,7 +8,7 @@ use crate::SITE;
 use crate::api::{API_BASE, ClientIds};
 use crate::model::{Link, Profile, SearchItem, Track};
 use crate::paging::Listing;
-use crate::parse::entity::parse_entity;
+use crate::parse::entity::{parse_entity, parse_owner};
 use crate::parse::web_profiles::parse_web_profiles;
 use crate::target::{TrackRef, UserRef, track_ref, user_ref};
 
@@ -57,6 +57,13 @@ impl Api<'_> {
             }
             UserRef::Handle(handle) => {
                 let user = self.user_by_handle(&handle).await?;
+                Profile {
+                    links: self.links(user.id).await,
+                    ..user
+                }
+            }
+            UserRef::Page(page) => {
+                let user = self.owner_of(&page, true).await?;
                 Profile {
                     links: self.links(user.id).await,
                     ..user
@@ -133,6 +140,7 @@ impl Api<'_> {
                 let id = match user {
                     UserRef::Id(id) => id,
                     UserRef::Handle(handle) => self.user_by_handle(&handle).await?.id,
+                    UserRef::Page(page) => self.owner_of(&page, false).await?.id,
                 };
                 let size = USER_TRACKS.page_size(limit).to_string();
                 (
@@ -210,6 +218,23 @@ impl Api<'_> {
         let url = endpoint("resolve", &[("url", &UserRef::page_url(handle))])?;
         self.user(&url, &format!("SoundCloud user '{handle}'"))
             .await
+    }
+
+    /// The owner of a track or playlist page; with `complete`, a reduced record is completed
+    /// from `users/{id}`.
+    async fn owner_of(&self, page: &str, complete: bool) -> Result<Profile, ScrapeError> {
+        let url = endpoint("resolve", &[("url", page)])?;
+        let response = self.ids.get_json(self.ctx, &url).await?;
+        response.error_for_status(&format!("the SoundCloud page {page}"))?;
+        let owner = parse_owner(&response.text())?;
+        let reduced = owner.track_count.is_none()
+            || owner.followers_count.is_none()
+            || owner.created_at.is_none();
+        if complete && reduced {
+            self.user_by_id(owner.id).await
+        } else {
+            Ok(owner)
+        }
     }
 
     async fn user(&self, url: &Url, what: &str) -> Result<Profile, ScrapeError> {

@@ -50,6 +50,8 @@ pub(crate) enum UserRef {
     Id(u64),
     /// A handle (lowercase): `resolve?url=https://soundcloud.com/<handle>`.
     Handle(String),
+    /// A track or playlist page (canonical URL): the user is its owner, read from `resolve`.
+    Page(String),
 }
 
 impl UserRef {
@@ -68,8 +70,23 @@ pub(crate) enum TrackRef {
     Page(String),
 }
 
-/// Reads `user`: a handle, a numeric id, or a profile URL (any page under the profile — a track
-/// URL too — designates its user).
+/// Tabs of a profile page (`/<handle>/tracks`, ...): they designate the user, not content.
+const PROFILE_TABS: &[&str] = &[
+    "albums",
+    "comments",
+    "followers",
+    "following",
+    "likes",
+    "popular-tracks",
+    "reposts",
+    "sets",
+    "spotlight",
+    "toptracks",
+    "tracks",
+];
+
+/// Reads `user`: a handle, a numeric id, or a URL: a profile (or one of its tabs), or a track or
+/// playlist page, which designates its owner.
 pub(crate) fn user_ref(input: &str, site: &SiteDescription) -> Result<UserRef, ScrapeError> {
     if !looks_like_url(input) {
         return match parse_entity_ref("user", input, site)? {
@@ -89,13 +106,23 @@ pub(crate) fn user_ref(input: &str, site: &SiteDescription) -> Result<UserRef, S
             _ => Err(not_a("user", "a SoundCloud user")),
         };
     }
-    match segments.first() {
-        Some(first) if !RESERVED.contains(first) => {
-            let handle =
-                parse_handle("user", first).map_err(|_| not_a("user", "a SoundCloud profile"))?;
-            Ok(UserRef::Handle(handle.to_ascii_lowercase()))
+    let Some((first, rest)) = segments.split_first() else {
+        return Err(not_a("user", "a SoundCloud profile"));
+    };
+    if RESERVED.contains(first) {
+        return Err(not_a("user", "a SoundCloud profile"));
+    }
+    let handle = parse_handle("user", first)
+        .map_err(|_| not_a("user", "a SoundCloud profile"))?
+        .to_ascii_lowercase();
+    match rest {
+        [tab, ..] if PROFILE_TABS.contains(tab) && !matches!(rest, ["sets", _, ..]) => {
+            Ok(UserRef::Handle(handle))
         }
-        _ => Err(not_a("user", "a SoundCloud profile")),
+        [_, ..] => {
+            Ok(content_page("user", &segments).map_or(UserRef::Handle(handle), UserRef::Page))
+        }
+        [] => Ok(UserRef::Handle(handle)),
     }
 }
 
@@ -114,27 +141,40 @@ pub(crate) fn track_ref(input: &str) -> Result<TrackRef, ScrapeError> {
         };
     }
     match segments.as_slice() {
-        [user, track, rest @ ..]
-            if rest.len() <= 1 && !RESERVED.contains(user) && *track != "sets" =>
-        {
-            let user = parse_handle("url", user).map_err(|_| not_a("url", "a SoundCloud track"))?;
-            let track =
-                parse_handle("url", track).map_err(|_| not_a("url", "a SoundCloud track"))?;
-            let mut page = format!(
-                "https://soundcloud.com/{}/{}",
-                user.to_ascii_lowercase(),
-                track.to_ascii_lowercase()
-            );
-            if let [secret] = rest {
-                page.push('/');
-                page.push_str(
-                    parse_handle("url", secret).map_err(|_| not_a("url", "a SoundCloud track"))?,
-                );
-            }
-            Ok(TrackRef::Page(page))
-        }
-        _ => Err(not_a("url", "a SoundCloud track")),
+        [_, "sets", ..] => Err(not_a("url", "a SoundCloud track")),
+        _ => content_page("url", &segments).map(TrackRef::Page),
     }
+}
+
+/// The canonical URL of a track (`/<user>/<track>[/<secret>]`) or playlist
+/// (`/<user>/sets/<playlist>[/<secret>]`) page: permalinks lowercased, a secret token kept as is.
+fn content_page(param: &'static str, segments: &[&str]) -> Result<String, ScrapeError> {
+    let bad = || not_a(param, "a SoundCloud track");
+    let (user, rest) = segments.split_first().ok_or_else(bad)?;
+    let (permalinks, secret): (Vec<&str>, Option<&str>) = match rest {
+        ["sets", playlist] => (vec![user, "sets", playlist], None),
+        ["sets", playlist, secret] => (vec![user, "sets", playlist], Some(secret)),
+        [track] => (vec![user, track], None),
+        [track, secret] => (vec![user, track], Some(secret)),
+        _ => return Err(bad()),
+    };
+    if RESERVED.contains(user) || (permalinks.len() == 2 && PROFILE_TABS.contains(&permalinks[1])) {
+        return Err(bad());
+    }
+    let mut page = String::from("https://soundcloud.com");
+    for part in permalinks {
+        page.push('/');
+        page.push_str(
+            &parse_handle(param, part)
+                .map_err(|_| bad())?
+                .to_ascii_lowercase(),
+        );
+    }
+    if let Some(secret) = secret {
+        page.push('/');
+        page.push_str(parse_handle(param, secret).map_err(|_| bad())?);
+    }
+    Ok(page)
 }
 
 fn is_api_host(url: &Url) -> bool {
@@ -193,12 +233,33 @@ mod tests {
             handle("dubmatix")
         );
         assert_eq!(
-            user("soundcloud.com/user-722618400/a-real-playa").unwrap(),
-            handle("user-722618400")
+            user("https://soundcloud.com/dubmatix/tracks").unwrap(),
+            handle("dubmatix")
+        );
+        assert_eq!(
+            user("https://soundcloud.com/dubmatix/sets").unwrap(),
+            handle("dubmatix")
+        );
+        assert_eq!(
+            user("https://soundcloud.com/dubmatix/popular-tracks").unwrap(),
+            handle("dubmatix")
+        );
+        assert_eq!(
+            user("https://soundcloud.com/dubmatix/a/b/c/d").unwrap(),
+            handle("dubmatix")
+        );
+        let page = |p: &str| UserRef::Page(p.into());
+        assert_eq!(
+            user("soundcloud.com/User-722618400/A-Real-Playa#t=3").unwrap(),
+            page("https://soundcloud.com/user-722618400/a-real-playa")
         );
         assert_eq!(
             user("https://www.soundcloud.com/dubmatix/sets/x").unwrap(),
-            handle("dubmatix")
+            page("https://soundcloud.com/dubmatix/sets/x")
+        );
+        assert_eq!(
+            user("https://soundcloud.com/a/b/s-SeCrEt").unwrap(),
+            page("https://soundcloud.com/a/b/s-SeCrEt")
         );
         assert_eq!(
             user("https://api.soundcloud.com/users/542134").unwrap(),

@@ -72,10 +72,26 @@ async fn client_id_comes_from_the_hydration_once_for_every_request() {
         .respond_with(json("web_profiles.json"))
         .mount(&server)
         .await;
+    // A track URL designates its owner; the track's reduced `user` is completed by id.
+    Mock::given(path("/resolve"))
+        .and(query_param(
+            "url",
+            "https://soundcloud.com/nachtwerk-kollektiv/tunnelblick-original-mix",
+        ))
+        .respond_with(json("track.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/users/31415926"))
+        .respond_with(json("user.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
     let engine = testing::engine("soundcloud", &server.uri(), &[]);
     for user in [
         "nachtwerk-kollektiv",
-        "https://soundcloud.com/Nachtwerk-Kollektiv/tunnelblick#t=1",
+        "https://soundcloud.com/nachtwerk-kollektiv/sets",
+        "https://soundcloud.com/Nachtwerk-Kollektiv/Tunnelblick-Original-Mix#t=1",
     ] {
         let page = testing::call(&engine, "soundcloud", "profile", &format!("user={user}"))
             .await
