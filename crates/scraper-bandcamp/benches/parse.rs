@@ -1,1 +1,55 @@
-fn main() {}
+//! Parsing speed of the hot pages: a search result page and an album page, on our fixtures and,
+//! when ../shared/corpus exists, on real recorded pages (read in place).
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use scraper_bandcamp::parse::search::parse_search_page;
+use scraper_bandcamp::parse::tralbum::parse_album_page;
+
+fn fixture(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
+}
+
+/// A recorded response body of ../shared/corpus/bandcamp, when the corpus is here.
+fn recorded(name: &str) -> Option<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus/bandcamp")
+        .join(name);
+    let exchange: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    exchange["response"]["body"].as_str().map(str::to_owned)
+}
+
+fn search_page(c: &mut Criterion) {
+    let mut group = c.benchmark_group("search_page");
+    let body = fixture("search_all_page1.html");
+    group.bench_function("fixture", |b| {
+        b.iter(|| parse_search_page(black_box(&body)))
+    });
+    if let Some(body) = recorded("search_c418.json") {
+        group.bench_function("recorded_c418_18_hits", |b| {
+            b.iter(|| parse_search_page(black_box(&body)))
+        });
+    }
+    group.finish();
+}
+
+fn album_page(c: &mut Criterion) {
+    let mut group = c.benchmark_group("album_page");
+    let body = fixture("album.html");
+    group.bench_function("fixture", |b| b.iter(|| parse_album_page(black_box(&body))));
+    if let Some(body) = recorded("album_infiniteammo_night_in_the_woods_vol1.json") {
+        group.bench_function("recorded_62_tracks", |b| {
+            b.iter(|| parse_album_page(black_box(&body)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, search_page, album_page);
+criterion_main!(benches);

@@ -4,7 +4,7 @@
 use scraper_core::ScrapeError;
 use serde::Deserialize;
 
-use super::html::{clean_url, ensure_not_challenged, non_blank};
+use super::html::{challenge_or, clean_url, non_blank};
 use crate::model::{Kind, SearchItem, thumbnail_url};
 
 #[derive(Deserialize)]
@@ -38,11 +38,11 @@ struct Hit {
 
 /// Parses an autocomplete answer into search items (fans and unknown types are left out).
 pub fn parse_autocomplete(body: &str) -> Result<Vec<SearchItem>, ScrapeError> {
-    ensure_not_challenged(body)?;
     let answer: Answer = serde_json::from_str(body).map_err(|e| {
-        ScrapeError::changed(format!(
+        let changed = ScrapeError::changed(format!(
             "bandcamp's search API answered an unexpected shape: {e}"
-        ))
+        ));
+        challenge_or(body, changed)
     })?;
     let auto = answer
         .auto

@@ -5,7 +5,7 @@ use scraper_core::ScrapeError;
 use serde::{Deserialize, Serialize};
 
 use super::dates;
-use super::html::{ensure_not_challenged, non_blank, prose};
+use super::html::{challenge_or, non_blank, prose};
 use crate::model::{Link, artwork_url, picture_url};
 
 /// What `band_details` says about a band.
@@ -89,11 +89,11 @@ struct RawRelease {
 /// Parses a `band_details` answer; its error form is `not_found` ("... not found") or
 /// `upstream_changed` (anything else).
 pub fn parse_band_details(body: &str) -> Result<BandDetails, ScrapeError> {
-    ensure_not_challenged(body)?;
     let raw: Raw = serde_json::from_str(body).map_err(|e| {
-        ScrapeError::changed(format!(
+        let changed = ScrapeError::changed(format!(
             "bandcamp's band_details answered an unexpected shape: {e}"
-        ))
+        ));
+        challenge_or(body, changed)
     })?;
     if raw.error {
         let message = raw.error_message.unwrap_or_default();

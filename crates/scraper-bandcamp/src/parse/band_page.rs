@@ -8,9 +8,7 @@ use select::node::Node;
 use select::predicate::{Attr, Class, Name, Predicate};
 use serde::{Deserialize, Serialize};
 
-use super::html::{
-    absolute_url, ensure_not_challenged, fragment, json_attr, non_blank, raw_attr, squash,
-};
+use super::html::{absolute_url, challenge_or, fragment, json_attr, non_blank, raw_attr, squash};
 
 /// What a band page tells about the band.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -87,7 +85,10 @@ pub fn is_bandcamp_page(body: &str) -> bool {
 /// Parses a band page served from `origin` (`https://x.bandcamp.com`, no trailing slash).
 /// A page without a band id is `upstream_changed`; a bot challenge is `blocked`.
 pub fn parse_band_page(body: &str, origin: &str) -> Result<BandPage, ScrapeError> {
-    ensure_not_challenged(body)?;
+    read_band_page(body, origin).map_err(|e| challenge_or(body, e))
+}
+
+fn read_band_page(body: &str, origin: &str) -> Result<BandPage, ScrapeError> {
     let band: Option<DataBand> = json_attr(body, "data-band")?;
     let tralbum_band_id = || -> Result<Option<u64>, ScrapeError> {
         Ok(json_attr::<DataTralbum>(body, "data-tralbum")?

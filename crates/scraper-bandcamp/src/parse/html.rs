@@ -6,10 +6,15 @@ use std::borrow::Cow;
 use scraper_core::{ScrapeError, walls};
 use serde::de::DeserializeOwned;
 
-/// `blocked` when `body` is a bot-challenge page (Fastly's "Client Challenge", say): such a page
-/// must never be read as an empty result.
-pub(crate) fn ensure_not_challenged(body: &str) -> Result<(), ScrapeError> {
-    walls::ensure_not_challenged("bandcamp", body, true)
+/// `error`, or `blocked` when `body` is a bot-challenge page (Fastly's "Client Challenge", say).
+///
+/// Parsers call it on every path where the expected content is missing, so a challenge page is
+/// never read as an empty or broken page, and a good page does not pay for the scan.
+pub(crate) fn challenge_or(body: &str, error: ScrapeError) -> ScrapeError {
+    match walls::detect_bot_challenge(body) {
+        Some(vendor) => ScrapeError::blocked(format!("bandcamp answered a {vendor} bot challenge")),
+        None => error,
+    }
 }
 
 /// The raw (still entity-encoded) value of the first `name="..."` attribute in `html`.
@@ -43,12 +48,61 @@ pub(crate) fn json_attr<T: DeserializeOwned>(
     let Some(raw) = raw_attr(html, name) else {
         return Ok(None);
     };
-    let decoded = html_escape::decode_html_entities(raw);
+    let decoded = decode_entities(raw);
     serde_json::from_str(&decoded).map(Some).map_err(|e| {
         ScrapeError::changed(format!(
             "bandcamp's {name} attribute is not the JSON expected: {e}"
         ))
     })
+}
+
+/// Decodes the character references of an attribute value. Bandcamp's JSON attributes use a
+/// handful (`&quot;`, `&amp;`, `&#39;`, ...), decoded here in one pass; a rarer named reference
+/// hands the whole value to the complete decoder.
+pub(crate) fn decode_entities(raw: &str) -> Cow<'_, str> {
+    if !raw.contains('&') {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let window = &tail.as_bytes()[..tail.len().min(12)];
+        let Some(semi) = window.iter().position(|&b| b == b';') else {
+            out.push('&');
+            rest = &tail[1..];
+            continue;
+        };
+        let name = &tail[1..semi];
+        let decoded = match name {
+            "quot" => Some('"'),
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "apos" => Some('\''),
+            "nbsp" => Some('\u{a0}'),
+            _ => match name.strip_prefix('#') {
+                Some(hex) if hex.starts_with(['x', 'X']) => u32::from_str_radix(&hex[1..], 16)
+                    .ok()
+                    .and_then(char::from_u32),
+                Some(dec) => dec.parse().ok().and_then(char::from_u32),
+                None => return Cow::Owned(html_escape::decode_html_entities(raw).into_owned()),
+            },
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &tail[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 /// The text of the first `<script type="application/ld+json">` block, when there is one.
@@ -154,6 +208,24 @@ mod tests {
             json_attr::<serde_json::Value>(r#"<a data-band="{&quot;id&quot;:">"#, "data-band")
                 .unwrap_err();
         assert_eq!(err.code(), scraper_core::ErrorCode::UpstreamChanged);
+    }
+
+    #[test]
+    fn character_references() {
+        assert_eq!(decode_entities("plain"), "plain");
+        assert_eq!(
+            decode_entities("{&quot;a&quot;:&quot;R&amp;B &#39;n&#x27; &lt;3&quot;}"),
+            "{\"a\":\"R&B 'n' <3\"}"
+        );
+        assert_eq!(
+            decode_entities("&copy; 2020 &quot;x&quot;"),
+            "\u{a9} 2020 \"x\""
+        );
+        assert_eq!(
+            decode_entities("a & b &#xZZ; &#99999999; &"),
+            "a & b &#xZZ; &#99999999; &"
+        );
+        assert_eq!(decode_entities("&éééééééééé;"), "&éééééééééé;");
     }
 
     #[test]

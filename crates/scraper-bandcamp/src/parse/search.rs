@@ -8,7 +8,7 @@ use select::predicate::{Class, Name, Predicate};
 use serde::{Deserialize, Serialize};
 
 use super::dates;
-use super::html::{clean_url, ensure_not_challenged, fragment, non_blank, squash};
+use super::html::{challenge_or, clean_url, fragment, non_blank, squash};
 use crate::model::{Kind, SearchItem};
 
 /// One page of HTML search results.
@@ -32,7 +32,6 @@ struct DataSearch {
 /// Parses a search page. A page without the search form is not a search page
 /// (`upstream_changed`); a bot challenge is `blocked`; a search page without results is empty.
 pub fn parse_search_page(body: &str) -> Result<SearchPage, ScrapeError> {
-    ensure_not_challenged(body)?;
     let Some(results) = fragment(
         body,
         "ul",
@@ -41,12 +40,11 @@ pub fn parse_search_page(body: &str) -> Result<SearchPage, ScrapeError> {
     ) else {
         let is_search_page =
             body.contains("id=\"searchwidget\"") || body.contains("name=\"item_type\"");
-        return if is_search_page {
-            Ok(SearchPage::default())
-        } else {
-            Err(ScrapeError::changed(
-                "bandcamp's search page has neither results nor a search form",
-            ))
+        let changed =
+            ScrapeError::changed("bandcamp's search page has neither results nor a search form");
+        return match challenge_or(body, changed) {
+            ScrapeError::UpstreamChanged(_) if is_search_page => Ok(SearchPage::default()),
+            error => Err(error),
         };
     };
     let document = Document::from(results);

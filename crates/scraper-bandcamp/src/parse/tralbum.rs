@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::dates;
 use super::html::{
-    absolute_url, clean_url, ensure_not_challenged, json_attr, ld_json_text, non_blank, prose,
+    absolute_url, challenge_or, clean_url, json_attr, ld_json_text, non_blank, prose,
 };
 use crate::model::{Album, AlbumTrack, Track, artwork_url};
 
@@ -73,10 +73,13 @@ struct Page {
 }
 
 fn read_page(body: &str, expected: &str) -> Result<Page, ScrapeError> {
-    ensure_not_challenged(body)?;
-    let tralbum: Tralbum = json_attr(body, "data-tralbum")?.ok_or_else(|| {
-        ScrapeError::changed(format!("bandcamp's {expected} page has no data-tralbum"))
-    })?;
+    let tralbum: Tralbum = json_attr(body, "data-tralbum")
+        .and_then(|t| {
+            t.ok_or_else(|| {
+                ScrapeError::changed(format!("bandcamp's {expected} page has no data-tralbum"))
+            })
+        })
+        .map_err(|e| challenge_or(body, e))?;
     match tralbum.item_type.as_deref() {
         Some(kind) if kind == expected => {}
         Some(kind) => {

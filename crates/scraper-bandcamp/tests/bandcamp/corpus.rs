@@ -282,7 +282,10 @@ impl Drop for Replay {
     }
 }
 
-#[expect(clippy::print_stderr, reason = "a MISS of the replay server is what a failing case needs to show")]
+#[expect(
+    clippy::print_stderr,
+    reason = "a MISS of the replay server is what a failing case needs to show"
+)]
 fn start_replay() -> Option<Replay> {
     let corpus = corpus_dir()?;
     let port = TcpListener::bind("127.0.0.1:0")
