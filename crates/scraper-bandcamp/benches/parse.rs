@@ -29,11 +29,11 @@ fn search_page(c: &mut Criterion) {
     let mut group = c.benchmark_group("search_page");
     let body = fixture("search_all_page1.html");
     group.bench_function("fixture", |b| {
-        b.iter(|| parse_search_page(black_box(&body)))
+        b.iter(|| parse_search_page(black_box(&body)));
     });
     if let Some(body) = recorded("search_c418.json") {
         group.bench_function("recorded_c418_18_hits", |b| {
-            b.iter(|| parse_search_page(black_box(&body)))
+            b.iter(|| parse_search_page(black_box(&body)));
         });
     }
     group.finish();
@@ -45,7 +45,7 @@ fn album_page(c: &mut Criterion) {
     group.bench_function("fixture", |b| b.iter(|| parse_album_page(black_box(&body))));
     if let Some(body) = recorded("album_infiniteammo_night_in_the_woods_vol1.json") {
         group.bench_function("recorded_62_tracks", |b| {
-            b.iter(|| parse_album_page(black_box(&body)))
+            b.iter(|| parse_album_page(black_box(&body)));
         });
     }
     group.finish();
