@@ -257,20 +257,22 @@ impl Api<'_> {
         parse_entity(&response.text())
     }
 
-    /// The user's web profiles; `None` when they could not be had (never fails the profile, and a
-    /// refusal here does not cost a client_id rediscovery).
+    /// The user's web profiles; empty when they could not be had (this never fails the profile,
+    /// and a refusal here does not cost a client_id rediscovery).
     async fn links(&self, id: u64) -> Option<Vec<Link>> {
-        let url = endpoint(&format!("users/{id}/web-profiles"), &[]).ok()?;
-        let outcome = match self.ids.get_json_once(self.ctx, &url).await {
-            Ok(response) if response.is_success() => parse_web_profiles(&response.text()),
-            Ok(response) => Err(ScrapeError::changed(format!("HTTP {}", response.status()))),
+        let outcome = match endpoint(&format!("users/{id}/web-profiles"), &[]) {
+            Ok(url) => match self.ids.get_json_once(self.ctx, &url).await {
+                Ok(response) if response.is_success() => parse_web_profiles(&response.text()),
+                Ok(response) => Err(ScrapeError::changed(format!("HTTP {}", response.status()))),
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e),
         };
-        outcome
-            .map_err(
-                |e| tracing::debug!(site = "soundcloud", user = id, error = %e, "no web profiles"),
-            )
-            .ok()
+        let links = outcome.unwrap_or_else(|e| {
+            tracing::warn!(site = "soundcloud", user = id, error = %e, "no web profiles; links left empty");
+            Vec::new()
+        });
+        Some(links)
     }
 }
 

@@ -41,7 +41,9 @@ pub struct Profile {
     pub verified: Option<bool>,
     /// When the account was made (RFC 3339, UTC).
     pub created_at: Option<String>,
-    /// The user's web profiles; `null` when they were not fetched (search) or could not be.
+    /// The user's web profiles (`profile` only: searches do not fetch them, and leave the member
+    /// out). Empty when SoundCloud would not give them: they never fail a profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
 }
 
@@ -127,7 +129,7 @@ pub struct Playlist {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum SearchItem {
-    /// A user, as `profile` answers it (without `links`).
+    /// A user, as `profile` answers it (without `links`, which cost a request per user).
     User(Profile),
     /// A track.
     Track(Track),
