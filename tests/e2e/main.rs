@@ -4,6 +4,7 @@
 
 mod api;
 mod auth;
+mod bandcamp;
 mod beatport;
 mod documents;
 mod paging;
