@@ -53,19 +53,22 @@ impl Api<'_> {
         let profile = match user_ref(params.required_str("user")?, &SITE)? {
             UserRef::Id(id) => {
                 let (user, links) = futures::join!(self.user_by_id(id), self.links(id));
-                Profile { links, ..user? }
+                Profile {
+                    links: Some(links),
+                    ..user?
+                }
             }
             UserRef::Handle(handle) => {
                 let user = self.user_by_handle(&handle).await?;
                 Profile {
-                    links: self.links(user.id).await,
+                    links: Some(self.links(user.id).await),
                     ..user
                 }
             }
             UserRef::Page(page) => {
                 let user = self.owner_of(&page, true).await?;
                 Profile {
-                    links: self.links(user.id).await,
+                    links: Some(self.links(user.id).await),
                     ..user
                 }
             }
@@ -259,7 +262,7 @@ impl Api<'_> {
 
     /// The user's web profiles; empty when they could not be had (this never fails the profile,
     /// and a refusal here does not cost a client_id rediscovery).
-    async fn links(&self, id: u64) -> Option<Vec<Link>> {
+    async fn links(&self, id: u64) -> Vec<Link> {
         let outcome = match endpoint(&format!("users/{id}/web-profiles"), &[]) {
             Ok(url) => match self.ids.get_json_once(self.ctx, &url).await {
                 Ok(response) if response.is_success() => parse_web_profiles(&response.text()),
@@ -268,11 +271,10 @@ impl Api<'_> {
             },
             Err(e) => Err(e),
         };
-        let links = outcome.unwrap_or_else(|e| {
+        outcome.unwrap_or_else(|e| {
             tracing::warn!(site = "soundcloud", user = id, error = %e, "no web profiles; links left empty");
             Vec::new()
-        });
-        Some(links)
+        })
     }
 }
 
