@@ -73,8 +73,30 @@ pub(crate) async fn site_page(
         ensure_public_host(ctx, param, host).await?;
         request = request.allow_host(host.as_str());
     }
-    let response = ctx.fetch(request).await?;
+    let response = match (ctx.fetch(request).await, &page.custom_host) {
+        // Redirected off the vetted host, or an oversized answer: not a Bandcamp page.
+        (Err(ScrapeError::UpstreamChanged(why)), Some(host)) => {
+            return Err(not_bandcamp(param, host, &why));
+        }
+        (result, _) => result?,
+    };
     let what = format!("bandcamp page {}", page.url);
+    if let Some(host) = &page.custom_host {
+        // Whatever the status, a site that is not Bandcamp's makes the URL a foreign one.
+        let body = response.text();
+        let served_by_bandcamp = if response.is_success() {
+            is_bandcamp_page(&body)
+        } else {
+            body.contains("bcbits.com/")
+        };
+        if !served_by_bandcamp {
+            return Err(not_bandcamp(
+                param,
+                host,
+                &format!("HTTP {}", response.status()),
+            ));
+        }
+    }
     response.error_for_status(&what)?;
     if matches!(
         response.url().host_str(),
@@ -85,15 +107,14 @@ pub(crate) async fn site_page(
             response.url()
         )));
     }
-    if let Some(host) = &page.custom_host
-        && !is_bandcamp_page(&response.text())
-    {
-        return Err(ScrapeError::invalid_param(
-            param,
-            format!("parameter '{param}' names {host}, which does not serve a Bandcamp page"),
-        ));
-    }
     Ok(response)
+}
+
+fn not_bandcamp(param: &'static str, host: &str, why: &str) -> ScrapeError {
+    ScrapeError::invalid_param(
+        param,
+        format!("parameter '{param}' names {host}, which does not serve Bandcamp pages ({why})"),
+    )
 }
 
 /// Resolves `host` and refuses it unless every address is public. Skipped under the test

@@ -156,8 +156,9 @@ async fn api_search(
     limit: usize,
     offset: usize,
 ) -> Result<Found, ScrapeError> {
-    let code = item_type(filter).unwrap_or("");
-    let hits: Vec<SearchItem> = api::autocomplete(ctx, q, code)
+    // Unfiltered upstream, filtered here: the API's filters are coarser (artists and labels
+    // together) and an unfiltered answer serves every type of the same query.
+    let hits: Vec<SearchItem> = api::autocomplete(ctx, q, "")
         .await?
         .into_iter()
         .filter(|h| h.kind.matches(filter))

@@ -511,6 +511,100 @@ async fn custom_domain_pages_must_be_bandcamp_pages() {
 }
 
 #[tokio::test]
+async fn custom_domain_failures_are_foreign_unless_bandcamp_answered() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/album/gone"))
+        .and(header("host", "tidalrecords.net"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_string("<html><link href=\"https://s4.bcbits.com/x.css\"></html>"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/album/x"))
+        .and(header("host", "soundcloud.net"))
+        .respond_with(ResponseTemplate::new(404).set_body_string("{\"replay\": \"no recording\"}"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/album/moved"))
+        .respond_with(
+            ResponseTemplate::new(301)
+                .insert_header("location", "https://elsewhere.net/album/moved"),
+        )
+        .mount(&server)
+        .await;
+    let allowing = engine(
+        "bandcamp",
+        &server.uri(),
+        &[("allow_custom_domains", "true")],
+    );
+    assert_eq!(
+        fails(
+            &allowing,
+            "album",
+            "url=https%3A%2F%2Ftidalrecords.net%2Falbum%2Fgone"
+        )
+        .await
+        .0,
+        ErrorCode::NotFound
+    );
+    let foreign = fails(
+        &allowing,
+        "album",
+        "url=https%3A%2F%2Fsoundcloud.net%2Falbum%2Fx",
+    )
+    .await;
+    assert_eq!(foreign, (ErrorCode::InvalidParams, Some("url".into())));
+    let moved = fails(
+        &allowing,
+        "album",
+        "url=https%3A%2F%2Ftidalrecords.net%2Falbum%2Fmoved",
+    )
+    .await;
+    assert_eq!(
+        moved,
+        (ErrorCode::InvalidParams, Some("url".into())),
+        "redirected off the vetted host"
+    );
+}
+
+#[tokio::test]
+async fn a_type_missing_from_the_html_pages_falls_back_to_the_unfiltered_json_api() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/search"))
+        .and(query_param("page", "1"))
+        .and(query_param("item_type", "t"))
+        .respond_with(html("search_no_results.html").set_body_raw(
+            fixture("search_all_page1.html").replace("TRACK", "ALBUM"),
+            "text/html",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/bcsearch_public_api/1/autocomplete_elastic"))
+        .and(body_partial_json(json!({"search_filter": ""})))
+        .respond_with(json_fixture("autocomplete.json"))
+        .mount(&server)
+        .await;
+    let body = ok(
+        &bandcamp(&server),
+        "search",
+        "q=night%20ferry&type=tracks&limit=5",
+    )
+    .await;
+    assert_eq!(
+        ids(&body),
+        [4444444444],
+        "page 2 is missing (404): the JSON API answers instead"
+    );
+    assert!(body["next_cursor"].is_null());
+}
+
+#[tokio::test]
 async fn album_and_track_pages() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
