@@ -11,6 +11,9 @@ use crate::model::SearchItem;
 /// HTML pages one call may read before it answers what it has (a narrow filter can need many).
 const MAX_PAGES_PER_CALL: u32 = 8;
 
+/// The deepest HTML result page a cursor may point at (Bandcamp shows far fewer).
+const MAX_PAGE: u32 = 1_000;
+
 /// Where a listing continues.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct State {
@@ -51,13 +54,13 @@ pub(crate) async fn search(
         Some(text) => {
             let state: State = cursor::decode(text)?;
             if state.q != q || state.t != filter {
-                return Err(ScrapeError::invalid_param(
-                    "cursor",
-                    "parameter 'cursor' belongs to another search (its q or type differ)",
-                ));
+                return Err(cursor_refused());
             }
             match state.s {
-                Source::Html => html(ctx, q, filter, limit, state.p.max(1), state.i).await?,
+                Source::Html if (1..=MAX_PAGE).contains(&state.p) => {
+                    html(ctx, q, filter, limit, state.p, state.i).await?
+                }
+                Source::Html => return Err(cursor_refused()),
                 Source::Api => api_search(ctx, q, filter, limit, state.i).await?,
             }
         }
@@ -72,6 +75,13 @@ pub(crate) async fn search(
     };
     let next = next.map(|state| cursor::encode(&state)).transpose()?;
     Output::list(&items, next)
+}
+
+fn cursor_refused() -> ScrapeError {
+    ScrapeError::invalid_param(
+        "cursor",
+        "parameter 'cursor' is not a cursor of this search (its q or type differ)",
+    )
 }
 
 /// Errors of the HTML page after which the JSON API is worth a try.
@@ -134,13 +144,16 @@ async fn html(
             let next_here = (index..hits.len()).find(|&j| hits[j].kind.matches(filter));
             return Ok(match next_here {
                 Some(j) => (out, Some(state(page, j))),
-                None => (out, parsed.has_next.then(|| state(page + 1, 0))),
+                None => (
+                    out,
+                    parsed.has_next.then(|| state(page.saturating_add(1), 0)),
+                ),
             });
         }
         if !parsed.has_next {
             return Ok((out, None));
         }
-        page += 1;
+        page = page.saturating_add(1);
         index = 0;
         if fetched == MAX_PAGES_PER_CALL {
             break;

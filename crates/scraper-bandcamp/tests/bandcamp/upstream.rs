@@ -238,6 +238,24 @@ async fn foreign_or_broken_cursors_are_refused() {
     assert_eq!(other, (ErrorCode::InvalidParams, Some("cursor".into())));
     let garbage = fails(&engine, "search", "q=night%20ferry&cursor=!!!").await;
     assert_eq!(garbage, (ErrorCode::InvalidParams, Some("cursor".into())));
+    for state in [
+        json!({"s": "h", "q": "night ferry", "t": "all", "p": u32::MAX, "i": 0}),
+        json!({"s": "h", "q": "night ferry", "t": "all", "p": 0, "i": 0}),
+        json!({"s": "x", "q": "night ferry", "t": "all"}),
+    ] {
+        let crafted = scraper_core::cursor::encode(&state).unwrap();
+        let refused = fails(
+            &engine,
+            "search",
+            &format!("q=night%20ferry&cursor={crafted}"),
+        )
+        .await;
+        assert_eq!(
+            refused,
+            (ErrorCode::InvalidParams, Some("cursor".into())),
+            "{state}"
+        );
+    }
     let bad_type = fails(&engine, "search", "q=x&type=fans").await;
     assert_eq!(bad_type, (ErrorCode::InvalidParams, Some("type".into())));
 }
