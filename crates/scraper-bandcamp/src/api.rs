@@ -12,7 +12,7 @@ use crate::parse::autocomplete::parse_autocomplete;
 use crate::parse::band_details::{BandDetails, parse_band_details};
 use crate::parse::band_page::is_bandcamp_page;
 use crate::parse::search::{SearchPage, parse_search_page};
-use crate::urls::PageUrl;
+use crate::urls::{PageUrl, parse_page_url};
 
 const SEARCH_URL: &str = "https://bandcamp.com/search";
 const AUTOCOMPLETE_URL: &str =
@@ -63,7 +63,53 @@ pub(crate) async fn band_details(ctx: &Context, band_id: u64) -> Result<BandDeta
 
 /// A page of an artist's site. On a custom domain, the name must resolve to public addresses
 /// before we connect, and the answer must be a Bandcamp page (else `invalid_params` for `param`).
+///
+/// When Bandcamp itself redirects a `*.bandcamp.com` site to the artist's own domain, that
+/// redirect is followed whatever the custom-domain setting (which governs URLs clients give):
+/// Bandcamp vouches for the domain, and the same checks apply to it — public addresses only,
+/// and a Bandcamp page in answer.
 pub(crate) async fn site_page(
+    ctx: &Context,
+    page: &PageUrl,
+    param: &'static str,
+) -> Result<Response, ScrapeError> {
+    let response = fetch_site_page(ctx, page, param).await?;
+    if page.custom_host.is_some() || !(300..400).contains(&response.status()) {
+        return Ok(response);
+    }
+    let target = vouched_domain(&response)?;
+    fetch_site_page(ctx, &target, param)
+        .await
+        .map_err(|e| match e {
+            ScrapeError::InvalidParams { reason, .. } => ScrapeError::changed(format!(
+                "bandcamp redirected {} to a site we refused to follow: {reason}",
+                page.url
+            )),
+            other => other,
+        })
+}
+
+/// The custom-domain page a `*.bandcamp.com` redirect points at.
+fn vouched_domain(redirect: &Response) -> Result<PageUrl, ScrapeError> {
+    let changed =
+        |why: &str| ScrapeError::changed(format!("bandcamp redirected {} {why}", redirect.url()));
+    let location = redirect
+        .header("location")
+        .ok_or_else(|| changed("without a location"))?;
+    let target = redirect
+        .url()
+        .join(location)
+        .map_err(|_| changed("to an unreadable location"))?;
+    match parse_page_url("url", target.as_str(), true) {
+        Ok(page) if page.custom_host.is_some() => Ok(page),
+        Ok(_) => Err(changed("in circles")),
+        Err(refused) => Err(changed(&format!("to {target}, which we refuse: {refused}"))),
+    }
+}
+
+/// One fetch of a site page; a `*.bandcamp.com` page's redirect to another host comes back as
+/// the 3xx answer for [`site_page`] to vet.
+async fn fetch_site_page(
     ctx: &Context,
     page: &PageUrl,
     param: &'static str,
@@ -72,6 +118,8 @@ pub(crate) async fn site_page(
     if let Some(host) = &page.custom_host {
         ensure_public_host(ctx, param, host).await?;
         request = request.allow_host(host.as_str());
+    } else {
+        request = request.hand_back_foreign_redirects();
     }
     let response = match (ctx.fetch(request).await, &page.custom_host) {
         // Redirected off the vetted host, or an oversized answer: not a Bandcamp page.
@@ -80,6 +128,9 @@ pub(crate) async fn site_page(
         }
         (result, _) => result?,
     };
+    if page.custom_host.is_none() && (300..400).contains(&response.status()) {
+        return Ok(response);
+    }
     let what = format!("bandcamp page {}", page.url);
     if let Some(host) = &page.custom_host {
         // Whatever the status, a site that is not Bandcamp's makes the URL a foreign one.

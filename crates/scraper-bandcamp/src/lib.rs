@@ -26,7 +26,7 @@ pub static SITE: SiteDescription = SiteDescription::new(
 )
 .settings(&[Setting::new(
     "allow_custom_domains",
-    "Accept artist URLs on their own domains (not *.bandcamp.com); such a name must resolve to public addresses and serve a Bandcamp page",
+    "Accept artist URLs that clients give on the artists' own domains (not *.bandcamp.com); such a name must resolve to public addresses and serve a Bandcamp page. Bandcamp's own redirects from a *.bandcamp.com site to its domain are followed either way, under the same checks",
 )
 .kind(ParamType::Boolean)
 .default("false")]);

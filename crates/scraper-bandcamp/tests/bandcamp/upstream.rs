@@ -712,3 +712,64 @@ async fn band_details_behind_a_challenge_is_blocked() {
         ErrorCode::Blocked
     );
 }
+
+#[tokio::test]
+async fn a_subdomain_bandcamp_redirects_to_the_artists_domain_is_followed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/"))
+        .and(header("host", "nightferry.bandcamp.com"))
+        .respond_with(
+            ResponseTemplate::new(301).insert_header("location", "https://nightferry.fm/"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/"))
+        .and(header("host", "nightferry.fm"))
+        .respond_with(html("band_music_grid.html"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_band_details(&server, 1111111111, "band_details.json").await;
+    // Custom domains stay refused as client input, but Bandcamp's own redirect vouches for one.
+    let body = ok(&bandcamp(&server), "artist", "subdomain=nightferry").await;
+    assert_eq!(body["data"]["id"], 1111111111_u64);
+    assert_eq!(body["data"]["name"], "Night Ferry");
+}
+
+#[tokio::test]
+async fn a_redirect_off_bandcamp_must_still_lead_to_a_public_bandcamp_page() {
+    for (location, served) in [
+        (
+            "https://not-music.fm/",
+            Some("<html><head><title>Shop</title></head><body>shoes</body></html>"),
+        ),
+        ("http://169.254.169.254/latest/meta-data/", None),
+        ("https://intranet.local/", None),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/"))
+            .and(header("host", "nightferry.bandcamp.com"))
+            .respond_with(ResponseTemplate::new(302).insert_header("location", location))
+            .mount(&server)
+            .await;
+        if let Some(page) = served {
+            Mock::given(method("GET"))
+                .and(header("host", "not-music.fm"))
+                .respond_with(ResponseTemplate::new(200).set_body_raw(page, "text/html"))
+                .mount(&server)
+                .await;
+        }
+        let (code, _) = fails(&bandcamp(&server), "artist", "subdomain=nightferry").await;
+        assert_eq!(code, ErrorCode::UpstreamChanged, "{location}");
+        let sent = server.received_requests().await.unwrap().len();
+        assert_eq!(
+            sent,
+            if served.is_some() { 2 } else { 1 },
+            "{location}: nothing may go to a refused host"
+        );
+    }
+}

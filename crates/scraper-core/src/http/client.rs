@@ -186,6 +186,13 @@ impl HttpClient {
                     site.slug
                 ))
             })?;
+            if request.hand_back_foreign_redirects
+                && self
+                    .check_destination(site, &next, &request.extra_hosts)
+                    .is_err()
+            {
+                return Ok(response);
+            }
             if response.status == 303
                 || (matches!(response.status, 301 | 302) && method == Method::POST)
             {

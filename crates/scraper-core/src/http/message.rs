@@ -18,6 +18,7 @@ pub struct Request {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Option<Bytes>,
     pub(crate) extra_hosts: Vec<String>,
+    pub(crate) hand_back_foreign_redirects: bool,
 }
 
 impl Request {
@@ -30,6 +31,7 @@ impl Request {
             headers: Vec::new(),
             body: None,
             extra_hosts: Vec::new(),
+            hand_back_foreign_redirects: false,
         }
     }
 
@@ -51,6 +53,7 @@ impl Request {
             headers: Vec::new(),
             body: None,
             extra_hosts: Vec::new(),
+            hand_back_foreign_redirects: false,
         }
     }
 
@@ -91,6 +94,15 @@ impl Request {
     /// domain the site has vetted). The address rules still apply: it must resolve publicly.
     pub fn allow_host(mut self, host: impl Into<String>) -> Self {
         self.extra_hosts.push(host.into().to_ascii_lowercase());
+        self
+    }
+
+    /// A redirect to a host the request may not contact is handed back as the 3xx response
+    /// (with its `Location`) instead of failing as `upstream_changed`, for a site to vet the
+    /// destination itself (Bandcamp sending an artist's subdomain to the artist's own domain).
+    /// Nothing is sent to the foreign host.
+    pub fn hand_back_foreign_redirects(mut self) -> Self {
+        self.hand_back_foreign_redirects = true;
         self
     }
 

@@ -394,6 +394,37 @@ async fn a_redirect_to_a_foreign_host_is_refused() {
 }
 
 #[tokio::test]
+async fn a_foreign_redirect_can_be_handed_back_to_the_site() {
+    let server = MockServer::start().await;
+    Mock::given(path("/moved"))
+        .respond_with(
+            ResponseTemplate::new(301).insert_header("location", "https://artist.example/"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/inside"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", "/moved"))
+        .mount(&server)
+        .await;
+    let client = client(&server.uri(), |_| {});
+    let request = Request::get("https://www.example.test/inside").hand_back_foreign_redirects();
+    let (result, _) = fetch(&client, request, Duration::from_secs(10)).await;
+    let response = result.unwrap();
+    assert_eq!(
+        response.status(),
+        301,
+        "the in-site hop is followed, the foreign one handed back"
+    );
+    assert_eq!(response.header("location"), Some("https://artist.example/"));
+    assert_eq!(response.url().path(), "/moved");
+    assert_eq!(
+        received(&server).await,
+        2,
+        "nothing is sent to the foreign host"
+    );
+}
+
+#[tokio::test]
 async fn redirect_loops_end_after_five_hops() {
     let server = MockServer::start().await;
     Mock::given(path("/loop"))
