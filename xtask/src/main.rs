@@ -1,9 +1,15 @@
 //! `cargo xtask <task>`: the project's automation, one subcommand per task, shelling out through
 //! xshell (arguments are never interpreted by a shell).
-#![expect(clippy::print_stdout, reason = "xtask reports progress on the terminal")]
+#![expect(
+    clippy::print_stdout,
+    reason = "xtask reports progress on the terminal"
+)]
 
 mod ci;
+mod compose;
 mod corpus;
+mod deploy;
+mod e2e;
 mod process;
 
 use clap::{Parser, Subcommand};
@@ -34,6 +40,13 @@ enum Task {
         #[arg(long, default_value = "../shared/corpus")]
         corpus: String,
     },
+    /// Deploy an image tag to a VPS over SSH with docker compose; roll back when it is unhealthy.
+    Deploy(Box<deploy::Options>),
+    /// End-to-end checks against real infrastructure started on this machine.
+    E2e {
+        #[command(subcommand)]
+        suite: e2e::Suite,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -54,6 +67,8 @@ fn main() -> anyhow::Result<()> {
                 corpus,
             },
         ),
+        Task::Deploy(options) => deploy::run(&sh, &options),
+        Task::E2e { suite } => e2e::run(&sh, &suite),
     }
 }
 
