@@ -1,5 +1,6 @@
 //! Helpers for the tests of site crates (feature `testing`): an engine whose upstream traffic
-//! goes to a local mock server, with fast retries and no cache.
+//! goes to a local mock server, with fast retries and no cache; and the shared recorded corpus
+//! (`corpus`).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -8,6 +9,8 @@ use crate::engine::{Call, Engine, EngineSettings, Failure, Success};
 use crate::http::HttpSettings;
 use crate::params::RawParams;
 use crate::registry::registered;
+
+pub mod corpus;
 
 /// Engine settings for tests: every request to `upstream` (a wiremock or replay server on
 /// 127.0.0.1), millisecond backoff, short timeouts, no cache.

@@ -2,10 +2,6 @@
 //! copied), and the whole site through the engine against replay.py with the recorded
 //! expectations. Every test here skips cleanly when the corpus (or python3) is absent.
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-
 use scraper_bandcamp::model::Kind;
 use scraper_bandcamp::parse::autocomplete::parse_autocomplete;
 use scraper_bandcamp::parse::band_details::parse_band_details;
@@ -13,9 +9,9 @@ use scraper_bandcamp::parse::band_page::{is_bandcamp_page, parse_band_page};
 use scraper_bandcamp::parse::search::parse_search_page;
 use scraper_bandcamp::parse::tralbum::{parse_album_page, parse_track_page};
 use scraper_core::ErrorCode;
-use serde_json::Value;
+use scraper_core::testing::corpus::{self, Replay};
 
-use crate::support::{corpus_dir, recorded};
+use crate::support::recorded;
 
 macro_rules! recorded_or_skip {
     ($name:expr) => {
@@ -269,194 +265,23 @@ fn real_album_and_track_pages() {
     );
 }
 
-/// A replay.py server on a free loopback port, stopped when dropped.
-struct Replay {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Replay {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-#[expect(
-    clippy::print_stderr,
-    reason = "a MISS of the replay server is what a failing case needs to show"
-)]
-fn start_replay() -> Option<Replay> {
-    let corpus = corpus_dir()?;
-    let port = TcpListener::bind("127.0.0.1:0")
-        .ok()?
-        .local_addr()
-        .ok()?
-        .port();
-    let mut child = Command::new("python3")
-        .arg(corpus.join("replay.py"))
-        .args(["--port", &port.to_string()])
-        .arg(corpus.join("bandcamp"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .ok()?;
-    // replay.py says "replay: N recordings on http://..." once it listens.
-    let mut stderr = BufReader::new(child.stderr.take()?);
-    let mut line = String::new();
-    stderr.read_line(&mut line).ok()?;
-    if !line.starts_with("replay:") {
-        return None;
-    }
-    // Keep draining its log (HIT/MISS lines), or it dies writing to a closed pipe.
-    std::thread::spawn(move || {
-        for line in stderr.lines().map_while(Result::ok) {
-            if line.starts_with("MISS") {
-                eprintln!("replay: {line}");
-            }
-        }
-    });
-    Some(Replay {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-    })
-}
-
-/// check.py's lookup: dotted paths, `[i]` indexes, `len(x)`.
-fn lookup(doc: &Value, path: &str) -> Option<Value> {
-    if let Some(inner) = path.strip_prefix("len(").and_then(|p| p.strip_suffix(')')) {
-        return match lookup(doc, inner)? {
-            Value::Array(a) => Some(a.len().into()),
-            Value::Object(o) => Some(o.len().into()),
-            Value::String(s) => Some(s.chars().count().into()),
-            _ => None,
-        };
-    }
-    let mut current = doc.clone();
-    for part in path.split('.') {
-        let (name, indexes) = match part.find('[') {
-            Some(i) => (&part[..i], &part[i..]),
-            None => (part, ""),
-        };
-        if !name.is_empty() {
-            current = current.get(name)?.clone();
-        }
-        for index in indexes.split('[').filter(|s| !s.is_empty()) {
-            let i: usize = index.trim_end_matches(']').parse().ok()?;
-            current = current.get(i)?.clone();
-        }
-    }
-    Some(current)
-}
-
-/// check.py's comparison: plain values, or `$gte`/`$lte`/`$contains`/`$type`/`$present`.
-fn matches(actual: Option<&Value>, want: &Value) -> bool {
-    if let Value::Object(ops) = want
-        && !ops.is_empty()
-        && ops.keys().all(|k| k.starts_with('$'))
-    {
-        return ops.iter().all(|(op, arg)| match (op.as_str(), actual) {
-            ("$present", found) => found.is_some() == arg.as_bool().unwrap_or(false),
-            (_, None) => false,
-            ("$gte", Some(v)) => v.as_f64().zip(arg.as_f64()).is_some_and(|(v, a)| v >= a),
-            ("$lte", Some(v)) => v.as_f64().zip(arg.as_f64()).is_some_and(|(v, a)| v <= a),
-            ("$contains", Some(Value::String(s))) => arg.as_str().is_some_and(|a| s.contains(a)),
-            ("$contains", Some(Value::Array(a))) => a.contains(arg),
-            ("$type", Some(v)) => {
-                let name = match v {
-                    Value::Null => "null",
-                    Value::Bool(_) => "bool",
-                    Value::Number(_) => "number",
-                    Value::String(_) => "string",
-                    Value::Array(_) => "list",
-                    Value::Object(_) => "object",
-                };
-                arg.as_str() == Some(name)
-            }
-            _ => false,
-        });
-    }
-    match (actual, want) {
-        (Some(a), Value::Number(w)) => a
-            .as_f64()
-            .zip(w.as_f64())
-            .is_some_and(|(a, w)| (a - w).abs() < 1e-9),
-        (Some(a), w) => a == w,
-        (None, _) => false,
-    }
-}
-
-/// The HTTP status the gateway gives an error code (docs/API.md's table).
-fn status_of(code: ErrorCode) -> u64 {
-    match code {
-        ErrorCode::InvalidParams => 400,
-        ErrorCode::Unauthorized => 401,
-        ErrorCode::Private => 403,
-        ErrorCode::UnknownSite | ErrorCode::UnknownAction | ErrorCode::NotFound => 404,
-        ErrorCode::RateLimited => 429,
-        ErrorCode::Internal => 500,
-        ErrorCode::LoginRequired | ErrorCode::Blocked | ErrorCode::UpstreamChanged => 502,
-        ErrorCode::UpstreamUnavailable | ErrorCode::NotConfigured => 503,
-        ErrorCode::UpstreamTimeout => 504,
-        _ => 500,
-    }
-}
-
 /// Every case of expect/bandcamp.json through the engine, upstream traffic served by replay.py
 /// (custom domains allowed, as the corpus check runs the gateway).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recorded_expectations_pass_through_the_engine() {
-    let Some(corpus) = corpus_dir() else {
-        eprintln!("skipped: ../shared/corpus is not here");
+    let (Some(cases), Some(replay)) = (
+        corpus::expectations("bandcamp"),
+        Replay::start(&["bandcamp"]),
+    ) else {
+        eprintln!("skipped: ../shared/corpus (or python3 for replay.py) is not here");
         return;
     };
-    let Some(replay) = start_replay() else {
-        eprintln!("skipped: replay.py could not be started (python3 missing?)");
-        return;
-    };
-    let cases: Vec<Value> = serde_json::from_str(
-        &std::fs::read_to_string(corpus.join("expect/bandcamp.json")).unwrap(),
-    )
-    .unwrap();
-    let engine =
-        scraper_core::testing::engine("bandcamp", &replay.url, &[("allow_custom_domains", "true")]);
-    let mut failures = Vec::new();
-    for case in &cases {
-        let name = case["name"].as_str().unwrap_or("?");
-        let path = case["path"].as_str().unwrap();
-        let (route, query) = path.split_once('?').unwrap_or((path, ""));
-        let action = route.rsplit('/').next().unwrap();
-        let params = match case.get("body") {
-            Some(body) => {
-                scraper_core::RawParams::from_json_body(body.to_string().as_bytes()).unwrap()
-            }
-            None => scraper_core::RawParams::from_query(query).unwrap(),
-        };
-        let call = scraper_core::Call {
-            site: "bandcamp".into(),
-            action: action.into(),
-            params,
-            request_id: "corpus".into(),
-            bypass_cache: true,
-        };
-        let (status, doc) = match engine.execute(call).await {
-            Ok(success) => (200, success.body(None)),
-            Err(failure) => (
-                status_of(failure.error.code()),
-                serde_json::json!({"code": failure.error.code().as_str(), "detail": failure.error.to_string()}),
-            ),
-        };
-        if status != case["status"].as_u64().unwrap_or(200) {
-            failures.push(format!("{name}: status {status}, body {doc}"));
-            continue;
-        }
-        for (path, want) in case["expect"].as_object().unwrap() {
-            let actual = lookup(&doc, path);
-            if !matches(actual.as_ref(), want) {
-                failures.push(format!("{name}: {path} is {actual:?}, want {want}"));
-            }
-        }
-    }
+    let engine = scraper_core::testing::engine(
+        "bandcamp",
+        replay.url(),
+        &[("allow_custom_domains", "true")],
+    );
+    let failures = corpus::check(&engine, "bandcamp", &cases).await;
     assert!(
         failures.is_empty(),
         "{} of {} cases failed:\n{}",

@@ -3,169 +3,10 @@
 //! `../shared/corpus/expect/soundcloud.json` must hold. Skipped when the corpus is absent.
 
 use std::collections::BTreeSet;
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use scraper_core::testing;
+use scraper_core::testing::corpus::{self, Replay};
 use serde_json::{Value, json};
-
-/// `../shared/corpus` beside the checkout, when it is there.
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
-    dir.join("soundcloud").is_dir().then_some(dir)
-}
-
-/// A replay server for the SoundCloud recordings, stopped on drop.
-struct Replay {
-    child: Child,
-    url: String,
-}
-
-impl Replay {
-    fn start(dir: &std::path::Path) -> Option<Self> {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .ok()?
-            .local_addr()
-            .ok()?
-            .port();
-        let child = Command::new("python3")
-            .arg(dir.join("replay.py"))
-            .args(["--port", &port.to_string()])
-            .arg(dir.join("soundcloud"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok()?;
-        let replay = Self {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        };
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "replay.py did not start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Some(replay)
-    }
-}
-
-impl Drop for Replay {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The API's status for an error code (what the gateway answers).
-fn status_of(code: &str) -> u16 {
-    match code {
-        "invalid_params" => 400,
-        "unauthorized" => 401,
-        "private" => 403,
-        "unknown_site" | "unknown_action" | "not_found" => 404,
-        "rate_limited" => 429,
-        "internal" => 500,
-        "upstream_unavailable" | "not_configured" => 503,
-        "upstream_timeout" => 504,
-        _ => 502,
-    }
-}
-
-/// Runs `/v1/soundcloud/<action>?<query>` (or a POST body) and answers (status, body).
-async fn run(engine: &scraper_core::Engine, path: &str, body: Option<&Value>) -> (u16, Value) {
-    let rest = path
-        .strip_prefix("/v1/soundcloud/")
-        .expect("a soundcloud path");
-    let (action, mut query) = rest
-        .split_once('?')
-        .map_or((rest, String::new()), |(a, q)| (a, q.to_owned()));
-    if let Some(Value::Object(members)) = body {
-        let pairs: Vec<(String, String)> = members
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.clone(),
-                    v.as_str().map_or_else(|| v.to_string(), str::to_owned),
-                )
-            })
-            .collect();
-        query = serde_urlencoded::to_string(pairs).unwrap();
-    }
-    match testing::call(engine, "soundcloud", action, &query).await {
-        Ok(success) => (200, success.body(None)),
-        Err(failure) => {
-            let code = failure.error.code().as_str();
-            (
-                status_of(code),
-                json!({"code": code, "detail": failure.error.to_string()}),
-            )
-        }
-    }
-}
-
-/// check.py's lookup: dotted paths, `[i]` indexes, `len(x)`.
-fn lookup<'a>(doc: &'a Value, path: &str) -> Option<Value> {
-    if let Some(inner) = path.strip_prefix("len(").and_then(|p| p.strip_suffix(')')) {
-        return match lookup(doc, inner)? {
-            Value::Array(a) => Some(json!(a.len())),
-            Value::Object(o) => Some(json!(o.len())),
-            Value::String(s) => Some(json!(s.chars().count())),
-            _ => None,
-        };
-    }
-    let mut current: &'a Value = doc;
-    for part in path.split('.') {
-        let (name, indexes) = part
-            .split_once('[')
-            .map_or((part, ""), |(n, rest)| (n, rest));
-        if !name.is_empty() {
-            current = current.get(name)?;
-        }
-        for index in indexes.split('[').filter(|s| !s.is_empty()) {
-            current = current.get(index.trim_end_matches(']').parse::<usize>().ok()?)?;
-        }
-    }
-    Some(current.clone())
-}
-
-/// check.py's comparison, operators included.
-fn holds(actual: Option<&Value>, want: &Value) -> bool {
-    if let Value::Object(ops) = want
-        && !ops.is_empty()
-        && ops.keys().all(|k| k.starts_with('$'))
-    {
-        return ops.iter().all(|(op, arg)| match (op.as_str(), actual) {
-            ("$present", _) => actual.is_some() == arg.as_bool().unwrap_or(false),
-            (_, None) => false,
-            ("$gte", Some(v)) => v.as_f64().zip(arg.as_f64()).is_some_and(|(v, a)| v >= a),
-            ("$lte", Some(v)) => v.as_f64().zip(arg.as_f64()).is_some_and(|(v, a)| v <= a),
-            ("$contains", Some(Value::String(s))) => arg.as_str().is_some_and(|a| s.contains(a)),
-            ("$contains", Some(Value::Array(items))) => items.contains(arg),
-            ("$type", Some(v)) => {
-                let name = match v {
-                    Value::Null => "null",
-                    Value::Bool(_) => "bool",
-                    Value::Number(_) => "number",
-                    Value::String(_) => "string",
-                    Value::Array(_) => "list",
-                    Value::Object(_) => "object",
-                };
-                arg.as_str() == Some(name)
-            }
-            _ => false,
-        });
-    }
-    match (actual, want) {
-        (Some(Value::Number(a)), Value::Number(w)) => a.as_f64() == w.as_f64(),
-        (Some(a), w) => a == w,
-        (None, _) => false,
-    }
-}
 
 /// Parameter forms beyond the expectation file, checked against the same recordings (values read
 /// from the recorded bodies).
@@ -200,39 +41,16 @@ fn our_cases() -> Vec<Value> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn recorded_expectations_hold() {
-    let Some(dir) = corpus_dir() else {
-        eprintln!("skipped: ../shared/corpus is absent");
+    let (Some(mut cases), Some(replay)) = (
+        corpus::expectations("soundcloud"),
+        Replay::start(&["soundcloud"]),
+    ) else {
+        eprintln!("skipped: ../shared/corpus (or python3 for replay.py) is absent");
         return;
     };
-    let Some(replay) = Replay::start(&dir) else {
-        eprintln!("skipped: python3 could not start replay.py");
-        return;
-    };
-    let engine = testing::engine("soundcloud", &replay.url, &[]);
-    let mut cases: Vec<Value> =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("expect/soundcloud.json")).unwrap())
-            .unwrap();
+    let engine = testing::engine("soundcloud", replay.url(), &[]);
     cases.extend(our_cases());
-    let mut failures = Vec::new();
-    for case in &cases {
-        let name = case["name"].as_str().unwrap_or("?");
-        let (status, body) = run(&engine, case["path"].as_str().unwrap(), case.get("body")).await;
-        let mut problems = Vec::new();
-        if let Some(want) = case.get("status").and_then(Value::as_u64)
-            && u64::from(status) != want
-        {
-            problems.push(format!("status {status}, wanted {want}"));
-        }
-        for (path, want) in case["expect"].as_object().into_iter().flatten() {
-            let actual = lookup(&body, path);
-            if !holds(actual.as_ref(), want) {
-                problems.push(format!("{path} = {actual:?}, wanted {want}"));
-            }
-        }
-        if !problems.is_empty() {
-            failures.push(format!("{name}: {} (body: {body})", problems.join("; ")));
-        }
-    }
+    let failures = corpus::check(&engine, "soundcloud", &cases).await;
     println!(
         "{} passed, {} failed",
         cases.len() - failures.len(),
@@ -270,11 +88,11 @@ async fn walk(engine: &scraper_core::Engine, action: &str, query: &str) -> (Vec<
 
 #[tokio::test(flavor = "multi_thread")]
 async fn paging_through_recorded_listings_loses_and_repeats_nothing() {
-    let Some(dir) = corpus_dir() else { return };
-    let Some(replay) = Replay::start(&dir) else {
+    let Some(replay) = Replay::start(&["soundcloud"]) else {
+        eprintln!("skipped: ../shared/corpus (or python3 for replay.py) is absent");
         return;
     };
-    let engine = testing::engine("soundcloud", &replay.url, &[]);
+    let engine = testing::engine("soundcloud", replay.url(), &[]);
 
     // users/73637815/tracks: ten recorded pages, several empty; the replay answers the unrecorded
     // eleventh with the first page again (its link leads back), which must end the listing.

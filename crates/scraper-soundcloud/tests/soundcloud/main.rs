@@ -2,11 +2,7 @@
 //! the engine against a wiremock upstream, and the engine against the recorded corpus.
 
 // Helpers shared by the tests may fail loudly too, not only the `#[test]` functions.
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "test helpers panic on broken fixtures"
-)]
+#![expect(clippy::unwrap_used, reason = "test helpers panic on broken fixtures")]
 
 mod corpus;
 mod mocked;
