@@ -55,8 +55,8 @@ pub(crate) fn run(sh: &Shell, options: &Options) -> anyhow::Result<()> {
         "target/release/techno-scraper"
     };
     report.ok(format!(
-        "cargo build -p gateway {}→ {binary}",
-        profile.join(" ") + " "
+        "cargo build --locked -p gateway{} → {binary}",
+        if options.debug { "" } else { " --release" }
     ));
 
     report.phase("the stand-in VPS");
