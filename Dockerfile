@@ -39,7 +39,7 @@ FROM debian:bookworm-slim
 # CA certificates: upstream sites are reached over HTTPS, verified against the system roots.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates \
- && rm -rf /var/lib/apt/lists/* \
+ && apt-get clean && rm -rf /var/lib/apt/lists/* \
  && useradd --uid 10001 --user-group --no-log-init --home-dir /nonexistent --no-create-home \
         --shell /usr/sbin/nologin techno-scraper
 COPY --from=binary /out/techno-scraper /usr/local/bin/techno-scraper
