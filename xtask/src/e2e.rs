@@ -3,7 +3,7 @@
 //! stand-in VPS (its own dockerd, an sshd, a registry), the image built from the Dockerfile,
 //! `cargo xtask deploy` to it, and a broken tag that must be rolled back.
 
-mod deploy;
+pub(crate) mod deploy;
 mod http;
 mod report;
 mod setup;
