@@ -26,7 +26,8 @@ pub struct ScrapeTag {
 }
 
 /// Middleware: one log line per request (method, path, status, duration_ms, site, action,
-/// attempts, code, request_id). The query string and headers are never logged.
+/// attempts, code, request_id); successful health probes at debug level. The query string and
+/// headers are never logged.
 pub async fn access_log(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -64,6 +65,9 @@ pub async fn access_log(
     };
     if status >= 500 {
         tracing::warn!(target: "request", method, path, status, duration_ms, site, action, attempts, cached, code, request_id, "request");
+    } else if status == 200 && matches!(path.as_str(), "/health" | "/ready") {
+        // Container health checks poll these every few seconds: keep them out of the info log.
+        tracing::debug!(target: "request", method, path, status, duration_ms, request_id, "request");
     } else {
         tracing::info!(target: "request", method, path, status, duration_ms, site, action, attempts, cached, code, request_id, "request");
     }

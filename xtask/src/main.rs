@@ -28,6 +28,10 @@ enum Task {
         /// Skip the corpus checks even when the corpus exists.
         #[arg(long)]
         no_corpus: bool,
+        /// Also run the deploy end-to-end check (`cargo xtask e2e deploy --debug`): needs root,
+        /// installs docker.io, debootstrap and openssh-server when missing.
+        #[arg(long)]
+        e2e_deploy: bool,
     },
     /// Replay ../shared/corpus against the gateway and run its expectations (check.py).
     Corpus {
@@ -54,7 +58,10 @@ fn main() -> anyhow::Result<()> {
     let sh = xshell::Shell::new()?;
     sh.change_dir(project_root());
     match cli.task {
-        Task::Ci { no_corpus } => ci::run(&sh, !no_corpus),
+        Task::Ci {
+            no_corpus,
+            e2e_deploy,
+        } => ci::run(&sh, !no_corpus, e2e_deploy),
         Task::Corpus {
             sites,
             release,
