@@ -170,7 +170,7 @@ async fn scrape_once(
     };
     match engine.execute(call).await {
         Ok(success) => {
-            print_stdout(&serde_json::to_string_pretty(&success.body(None))?)?;
+            print_stdout(&serde_json::to_string_pretty(&success.into_body(None))?)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(failure) => {

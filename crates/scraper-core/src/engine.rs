@@ -116,9 +116,10 @@ pub struct Success {
 
 impl Success {
     /// The response body of the public API; `next_url` is the absolute URL of the next page.
-    pub fn body(&self, next_url: Option<&str>) -> Value {
+    /// Consumes the answer, so the data is moved into the body, never copied.
+    pub fn into_body(self, next_url: Option<&str>) -> Value {
         let mut body = Map::new();
-        body.insert("data".into(), self.data.clone());
+        body.insert("data".into(), self.data);
         if self.action.kind == ActionKind::List {
             body.insert("next_cursor".into(), json!(self.next_cursor));
             body.insert("next_url".into(), json!(next_url));
@@ -246,33 +247,40 @@ impl Engine {
 
     /// Runs one scrape.
     pub async fn execute(&self, call: Call) -> Result<Success, Failure> {
+        let Call {
+            site: site_name,
+            action: action_name,
+            params: raw_params,
+            request_id,
+            bypass_cache,
+        } = call;
         let fail = |error: ScrapeError, attempts: u32| Failure {
             error,
-            site: Some(call.site.clone()),
-            action: Some(call.action.clone()),
+            site: Some(site_name.clone()),
+            action: Some(action_name.clone()),
             attempts,
         };
-        let Some(site) = self.site(&call.site) else {
+        let Some(site) = self.site(&site_name) else {
             let known: Vec<_> = self.sites.iter().map(|s| s.description.slug).collect();
             return Err(fail(
                 ScrapeError::UnknownSite {
-                    site: call.site.clone(),
+                    site: site_name.clone(),
                     known: known.join(", "),
                 },
                 0,
             ));
         };
         let desc = site.description;
-        let Some(action) = desc.action(&call.action) else {
+        let Some(action) = desc.action(&action_name) else {
             let known: Vec<_> = desc.actions.iter().map(|a| a.name).collect();
             let error = ScrapeError::UnknownAction {
                 site: desc.slug.to_owned(),
-                action: call.action.clone(),
+                action: action_name.clone(),
                 known: known.join(", "),
             };
             return Err(fail(error, 0));
         };
-        let params = Params::validate(action, call.params.clone()).map_err(|e| fail(e, 0))?;
+        let params = Params::validate(action, raw_params).map_err(|e| fail(e, 0))?;
         let missing = site.settings.missing();
         if !missing.is_empty() {
             let vars: Vec<_> = missing.iter().map(|m| desc.setting_env_var(m)).collect();
@@ -287,7 +295,7 @@ impl Engine {
         }
         let key = format!("{}/{}?{}", desc.slug, action.name, params.canonical());
         let cache = self.cache.as_ref().filter(|_| !action.cache_ttl.is_zero());
-        if let (Some(cache), false) = (cache, call.bypass_cache)
+        if let (Some(cache), false) = (cache, bypass_cache)
             && let Some(hit) = cache.get(&key).await
         {
             return Ok(Success {
@@ -315,7 +323,7 @@ impl Engine {
             self.http.clone(),
             site.settings.clone(),
             Instant::now() + self.deadline,
-            call.request_id.as_str(),
+            request_id.as_str(),
         );
         let run = AssertUnwindSafe(site.scraper.scrape(&ctx, action.name, &params)).catch_unwind();
         // The HTTP layer keeps the deadline itself; this catches a scraper that does not return.
@@ -338,11 +346,11 @@ impl Engine {
                     .map(|s| (*s).to_owned())
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "a panic without message".into());
-                tracing::error!(site = desc.slug, action = action.name, request_id = %call.request_id, panic = %message, "scraper panicked");
+                tracing::error!(site = desc.slug, action = action.name, request_id = %request_id, panic = %message, "scraper panicked");
                 return Err(fail(internal_for_clients(), attempts));
             }
             Ok(Ok(Err(ScrapeError::Internal(detail)))) => {
-                tracing::error!(site = desc.slug, action = action.name, request_id = %call.request_id, detail = %detail, "scraper failed internally");
+                tracing::error!(site = desc.slug, action = action.name, request_id = %request_id, detail = %detail, "scraper failed internally");
                 return Err(fail(internal_for_clients(), attempts));
             }
             Ok(Ok(Err(e))) => return Err(fail(e, attempts)),

@@ -139,7 +139,7 @@ async fn run(
                 .map(|cursor| next_url(req, state, &success, cursor));
             let (attempts, cached) = (success.meta.attempts, success.meta.cached);
             (
-                HttpResponse::Ok().json(success.body(next_url.as_deref())),
+                HttpResponse::Ok().json(success.into_body(next_url.as_deref())),
                 attempts,
                 cached,
             )

@@ -26,7 +26,7 @@ fn bandcamp(server: &MockServer) -> Engine {
 
 async fn ok(engine: &Engine, action: &str, query: &str) -> Value {
     match call(engine, "bandcamp", action, query).await {
-        Ok(success) => success.body(None),
+        Ok(success) => success.into_body(None),
         Err(failure) => panic!(
             "{action}?{query} failed: {} ({})",
             failure.error.code(),
@@ -37,7 +37,7 @@ async fn ok(engine: &Engine, action: &str, query: &str) -> Value {
 
 async fn fails(engine: &Engine, action: &str, query: &str) -> (ErrorCode, Option<String>) {
     match call(engine, "bandcamp", action, query).await {
-        Ok(success) => panic!("{action}?{query} succeeded: {}", success.body(None)),
+        Ok(success) => panic!("{action}?{query} succeeded: {}", success.into_body(None)),
         Err(failure) => (
             failure.error.code(),
             failure.error.param().map(str::to_owned),

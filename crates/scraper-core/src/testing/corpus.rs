@@ -141,7 +141,7 @@ pub async fn check(engine: &Engine, site: &str, cases: &[Value]) -> Vec<String> 
             bypass_cache: true,
         };
         let (succeeded, body) = match engine.execute(call).await {
-            Ok(success) => (true, success.body(None)),
+            Ok(success) => (true, success.into_body(None)),
             Err(failure) => (
                 false,
                 json!({"code": failure.error.code().as_str(), "detail": failure.error.to_string()}),

@@ -286,11 +286,9 @@ async fn search_pages_carry_total_results_and_a_cursor() {
         page.next_cursor.is_some(),
         "one user of the upstream page is still to come"
     );
-    let body = page.body(None);
-    assert_eq!(
-        body["next_cursor"],
-        Value::String(page.next_cursor.unwrap())
-    );
+    let cursor = page.next_cursor.clone().unwrap();
+    let body = page.into_body(None);
+    assert_eq!(body["next_cursor"], Value::String(cursor));
 }
 
 #[tokio::test]
