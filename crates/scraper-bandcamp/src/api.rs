@@ -1,9 +1,7 @@
 //! The upstream calls: the HTML search page, the JSON search API, the mobile API's band_details,
-//! and pages of artists' sites (with the public-address check custom domains need).
+//! and pages of artists' sites (custom domains included; the core's resolver connects to public
+//! addresses only).
 
-use std::net::SocketAddr;
-
-use scraper_core::net::is_public_ip;
 use scraper_core::{Context, Request, Response, ScrapeError};
 use serde_json::json;
 
@@ -116,13 +114,14 @@ async fn fetch_site_page(
 ) -> Result<Response, ScrapeError> {
     let mut request = Request::get_url(page.url.clone());
     if let Some(host) = &page.custom_host {
-        ensure_public_host(ctx, param, host).await?;
+        // The core's resolver refuses a name without public addresses when connecting; that
+        // refusal comes back as `upstream_changed`, turned into `invalid_params` below.
         request = request.allow_host(host.as_str());
     } else {
         request = request.hand_back_foreign_redirects();
     }
     let response = match (ctx.fetch(request).await, &page.custom_host) {
-        // Redirected off the vetted host, or an oversized answer: not a Bandcamp page.
+        // Refused (no public address), redirected off the vetted host, or an oversized answer.
         (Err(ScrapeError::UpstreamChanged(why)), Some(host)) => {
             return Err(not_bandcamp(param, host, &why));
         }
@@ -164,88 +163,8 @@ async fn fetch_site_page(
 fn not_bandcamp(param: &'static str, host: &str, why: &str) -> ScrapeError {
     ScrapeError::invalid_param(
         param,
-        format!("parameter '{param}' names {host}, which does not serve Bandcamp pages ({why})"),
+        format!(
+            "parameter '{param}' names {host}, which is not a Bandcamp site we may fetch ({why})"
+        ),
     )
-}
-
-/// Resolves `host` and refuses it unless every address is public. Skipped under the test
-/// override, where nothing is resolved and every request goes to the local mock.
-async fn ensure_public_host(
-    ctx: &Context,
-    param: &'static str,
-    host: &str,
-) -> Result<(), ScrapeError> {
-    if ctx.http_settings().upstream_override.is_some() {
-        return Ok(());
-    }
-    let lookup = tokio::time::timeout(ctx.remaining(), tokio::net::lookup_host((host, 443)))
-        .await
-        .map_err(|_| {
-            ScrapeError::UpstreamTimeout(format!(
-                "the request's deadline passed while resolving {host}"
-            ))
-        })?;
-    let addrs: Vec<SocketAddr> = lookup
-        .map_err(|e| ScrapeError::not_found(format!("{host} does not resolve: {e}")))?
-        .collect();
-    check_public(param, host, &addrs)
-}
-
-/// `invalid_params` unless `addrs` is not empty and every one of them is public.
-fn check_public(param: &'static str, host: &str, addrs: &[SocketAddr]) -> Result<(), ScrapeError> {
-    if addrs.is_empty() {
-        return Err(ScrapeError::not_found(format!("{host} does not resolve")));
-    }
-    match addrs.iter().find(|a| !is_public_ip(a.ip())) {
-        Some(private) => Err(ScrapeError::invalid_param(
-            param,
-            format!(
-                "parameter '{param}' names {host}, which resolves to the non-public address {}; refused",
-                private.ip()
-            ),
-        )),
-        None => Ok(()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use scraper_core::ErrorCode;
-
-    fn addrs(list: &[&str]) -> Vec<SocketAddr> {
-        list.iter()
-            .map(|a| SocketAddr::new(a.parse().unwrap(), 443))
-            .collect()
-    }
-
-    #[test]
-    fn custom_domains_must_resolve_publicly() {
-        assert!(
-            check_public(
-                "url",
-                "lobstertheremin.com",
-                &addrs(&["151.101.1.140", "2a04:4e42::396"])
-            )
-            .is_ok()
-        );
-        for private in [
-            &["127.0.0.1"][..],
-            &["151.101.1.140", "10.0.0.8"],
-            &["169.254.169.254"],
-            &["::1"],
-            &["fd00::1"],
-            &["::ffff:192.168.0.1"],
-        ] {
-            let err = check_public("url", "evil.example", &addrs(private)).unwrap_err();
-            assert_eq!(err.code(), ErrorCode::InvalidParams, "{private:?}");
-            assert_eq!(err.param(), Some("url"));
-        }
-        assert_eq!(
-            check_public("url", "nowhere.example", &[])
-                .unwrap_err()
-                .code(),
-            ErrorCode::NotFound
-        );
-    }
 }

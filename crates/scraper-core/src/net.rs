@@ -47,7 +47,18 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         || first == 0) // IPv4-compatible and other reserved forms
 }
 
-/// A DNS resolver that drops every non-public address, and fails when none is left.
+/// The refusal of a name that resolves to no public address. Retrying cannot help, so the
+/// upstream client reports it at once instead of retrying.
+#[derive(Debug, thiserror::Error)]
+#[error("{host} resolves to no public address; refused to connect")]
+pub struct NonPublicAddress {
+    /// The name that was looked up.
+    pub host: String,
+}
+
+/// A DNS resolver that drops every non-public address, and fails with [`NonPublicAddress`]
+/// when none is left. Installed on the shared client, it guards every connection of every site
+/// at the moment of connecting (no gap between a check and the connection).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct PublicOnlyResolver;
 
@@ -61,7 +72,7 @@ impl Resolve for PublicOnlyResolver {
                 addrs.into_iter().filter(|a| is_public_ip(a.ip())).collect();
             if public.is_empty() {
                 return Err(
-                    format!("{host} resolves to no public address; refusing to connect").into(),
+                    Box::new(NonPublicAddress { host }) as Box<dyn std::error::Error + Send + Sync>
                 );
             }
             Ok(Box::new(public.into_iter()) as Addrs)
@@ -72,6 +83,18 @@ impl Resolve for PublicOnlyResolver {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn names_of_private_addresses_are_refused_by_the_resolver() {
+        let name: Name = "localhost".parse().unwrap();
+        let Err(err) = PublicOnlyResolver.resolve(name).await else {
+            panic!("localhost must be refused")
+        };
+        let refusal = err
+            .downcast_ref::<NonPublicAddress>()
+            .expect("a NonPublicAddress error");
+        assert_eq!(refusal.host, "localhost");
+    }
 
     #[test]
     fn only_public_unicast_passes() {

@@ -105,11 +105,6 @@ impl Context {
     pub fn stats(&self) -> &Stats {
         &self.stats
     }
-
-    /// The upstream client's settings, read-only (whether the test override is active, say).
-    pub fn http_settings(&self) -> &crate::http::HttpSettings {
-        self.http.settings()
-    }
 }
 
 /// A site's answer: one record, or a page of records.

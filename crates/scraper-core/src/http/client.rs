@@ -22,7 +22,7 @@ use super::redact::redact_url;
 use super::retry::{AttemptError, Failure, Schedule, is_transient_status};
 use crate::describe::{SiteDescription, host_matches};
 use crate::error::ScrapeError;
-use crate::net::PublicOnlyResolver;
+use crate::net::{NonPublicAddress, PublicOnlyResolver};
 use crate::walls;
 
 /// How the upstream client behaves. Defaults suit a small VPS talking to public sites.
@@ -448,6 +448,9 @@ fn challenge_in(response: &Response) -> Option<&'static str> {
 }
 
 fn transport_error(site: &SiteDescription, e: &reqwest::Error) -> AttemptError {
+    if let Some(refusal) = source_of::<NonPublicAddress>(e) {
+        return AttemptError::Permanent(ScrapeError::changed(format!("{}: {refusal}", site.slug)));
+    }
     if e.is_timeout() {
         AttemptError::Transient(Failure::Timeout)
     } else if e.is_connect() || e.is_request() || e.is_body() || e.is_decode() {
@@ -458,6 +461,20 @@ fn transport_error(site: &SiteDescription, e: &reqwest::Error) -> AttemptError {
             retry_after: None,
         })
     }
+}
+
+/// The first error of type `T` in the chain of `e`.
+fn source_of<'a, T: std::error::Error + 'static>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
+    let mut current = Some(e);
+    while let Some(error) = current {
+        if let Some(found) = error.downcast_ref::<T>() {
+            return Some(found);
+        }
+        current = error.source();
+    }
+    None
 }
 
 /// An error and its sources on one line, for logs and details.

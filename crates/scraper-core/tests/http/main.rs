@@ -650,3 +650,39 @@ async fn requests_in_flight_per_site_are_bounded() {
         "waiting for a turn counts against the deadline"
     );
 }
+
+#[tokio::test]
+async fn a_name_resolving_to_a_private_address_is_refused_at_once() {
+    // No override: the real resolver runs, and "localhost" resolves to loopback only.
+    static LOCAL: SiteDescription =
+        SiteDescription::new("local", "Local", "https://localhost", &["localhost"], &[]);
+    let server = MockServer::start().await;
+    Mock::given(path("/"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let port = server.address().port();
+    let client = HttpClient::new(HttpSettings::default()).unwrap();
+    let stats = Stats::default();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let err = client
+        .fetch(
+            &LOCAL,
+            Request::get(format!("http://localhost:{port}/")),
+            deadline,
+            &stats,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::UpstreamChanged);
+    assert!(
+        err.to_string().contains("resolves to no public address"),
+        "{err}"
+    );
+    assert_eq!(stats.attempts(), 1, "a refused address is not retried");
+    assert_eq!(
+        received(&server).await,
+        0,
+        "nothing reached the loopback server"
+    );
+}
