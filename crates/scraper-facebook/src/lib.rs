@@ -1,0 +1,1 @@
+//! Facebook: pages, a page's events (upcoming or past) and single events, logged out.

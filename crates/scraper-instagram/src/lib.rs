@@ -1,0 +1,1 @@
+//! Instagram: profiles and posts, logged out first, with an operator session when one is given.

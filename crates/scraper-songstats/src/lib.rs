@@ -1,0 +1,1 @@
+//! Songstats: artists, stats, historic stats, search and tracks through the official Enterprise API.
