@@ -1,0 +1,526 @@
+//! Our parameters, checked before anything is fetched, and their mapping onto Songstats' query:
+//! the sources, the date range, the artist and track id forms (with the URLs they may be given
+//! as), and search paging (our `limit`/`cursor` onto Songstats' `limit`/`offset`).
+//!
+//! Songstats' parameter names come from its official SDKs (`Songstats/songstats-python-sdk`
+//! `resources/entities.py` and `tracks.py`: the artist ids `songstats_artist_id`,
+//! `spotify_artist_id`, `apple_music_artist_id`; the track ids `songstats_track_id`,
+//! `spotify_track_id`, `isrc`; `q`, `limit`, `offset` for search; `source`, `start_date`,
+//! `end_date` for stats).
+
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+use scraper_core::refs::{looks_like_url, parse_site_url};
+use scraper_core::{ScrapeError, cursor};
+use serde::{Deserialize, Serialize};
+
+/// The `source` values, `all` first (the default): Songstats' documented sources.
+/// `tracklist` is 1001Tracklists.
+pub const SOURCES: &[&str] = &[
+    "all",
+    "spotify",
+    "apple_music",
+    "amazon",
+    "deezer",
+    "youtube",
+    "tiktok",
+    "instagram",
+    "shazam",
+    "tracklist",
+    "beatport",
+    "traxsource",
+    "itunes",
+    "tidal",
+    "soundcloud",
+    "facebook",
+    "twitter",
+    "songkick",
+    "bandsintown",
+];
+
+/// The source used when none is given.
+pub const DEFAULT_SOURCE: &str = "all";
+
+/// Reads a `source`: one of [`SOURCES`], any case (`1001tracklists` is taken for `tracklist`).
+pub fn parse_source(input: &str) -> Result<&'static str, ScrapeError> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Ok(DEFAULT_SOURCE);
+    }
+    if text.eq_ignore_ascii_case("1001tracklists") {
+        return Ok("tracklist");
+    }
+    SOURCES
+        .iter()
+        .find(|s| s.eq_ignore_ascii_case(text))
+        .copied()
+        .ok_or_else(|| {
+            ScrapeError::invalid_param(
+                "source",
+                format!(
+                    "parameter 'source' must be one of {}, got '{}'",
+                    SOURCES.join(", "),
+                    printable(text)
+                ),
+            )
+        })
+}
+
+/// The dates of a `historic_stats` request, each optional (Songstats then picks its default span).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateRange {
+    /// The first day asked for.
+    pub start: Option<NaiveDate>,
+    /// The last day asked for.
+    pub end: Option<NaiveDate>,
+}
+
+impl DateRange {
+    /// Reads `start_date` and `end_date` (`YYYY-MM-DD`; empty counts as absent) and checks that
+    /// the start is not after the end (else `invalid_params` naming `end_date`).
+    pub fn parse(start_date: Option<&str>, end_date: Option<&str>) -> Result<Self, ScrapeError> {
+        let start = start_date
+            .map(|d| parse_date("start_date", d))
+            .transpose()?
+            .flatten();
+        let end = end_date
+            .map(|d| parse_date("end_date", d))
+            .transpose()?
+            .flatten();
+        if let (Some(s), Some(e)) = (start, end)
+            && s > e
+        {
+            return Err(ScrapeError::invalid_param(
+                "end_date",
+                format!("parameter 'end_date' ({e}) must not be before 'start_date' ({s})"),
+            ));
+        }
+        Ok(Self { start, end })
+    }
+
+    /// The query pairs for Songstats, only for the dates given.
+    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
+        [("start_date", self.start), ("end_date", self.end)]
+            .into_iter()
+            .filter_map(|(name, d)| d.map(|d| (name, d.format("%Y-%m-%d").to_string())))
+            .collect()
+    }
+}
+
+/// Reads one date, `YYYY-MM-DD` exactly; empty is `None`.
+pub fn parse_date(param: &'static str, input: &str) -> Result<Option<NaiveDate>, ScrapeError> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    shaped
+        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
+        .map(Some)
+        .ok_or_else(|| {
+            ScrapeError::invalid_param(
+                param,
+                format!(
+                    "parameter '{param}' must be a date as YYYY-MM-DD, got '{}'",
+                    printable(text)
+                ),
+            )
+        })
+}
+
+/// How the `artist`, `stats` and `historic_stats` actions name an artist: exactly one of three
+/// parameters, each sent to Songstats under the same name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArtistId {
+    /// `songstats_artist_id`: Songstats' own id (`wjcgfd9i`), or a songstats.com artist URL.
+    Songstats(String),
+    /// `spotify_artist_id`: 22 base62 characters, or an `open.spotify.com/artist/<id>` URL or a
+    /// `spotify:artist:<id>` URI.
+    Spotify(String),
+    /// `apple_music_artist_id`: Apple's numeric id, or a `music.apple.com` artist URL.
+    AppleMusic(String),
+}
+
+impl ArtistId {
+    /// The parameters, in the order of the one-of group.
+    pub const PARAMS: [&'static str; 3] = [
+        "songstats_artist_id",
+        "spotify_artist_id",
+        "apple_music_artist_id",
+    ];
+
+    /// Reads exactly one of the three parameters (empty values count as absent).
+    pub fn from_params(
+        songstats_artist_id: Option<&str>,
+        spotify_artist_id: Option<&str>,
+        apple_music_artist_id: Option<&str>,
+    ) -> Result<Self, ScrapeError> {
+        let given = [
+            songstats_artist_id,
+            spotify_artist_id,
+            apple_music_artist_id,
+        ];
+        let (param, value) = exactly_one(&Self::PARAMS, given)?;
+        Self::parse(param, value)
+    }
+
+    /// Reads the value of one of [`Self::PARAMS`].
+    pub fn parse(param: &str, value: &str) -> Result<Self, ScrapeError> {
+        match param {
+            "songstats_artist_id" => {
+                parse_songstats_id("songstats_artist_id", "artist", value).map(Self::Songstats)
+            }
+            "spotify_artist_id" => {
+                parse_spotify_id("spotify_artist_id", "artist", value).map(Self::Spotify)
+            }
+            "apple_music_artist_id" => parse_apple_music_id(value).map(Self::AppleMusic),
+            other => Err(unknown_param(other, &Self::PARAMS)),
+        }
+    }
+
+    /// The query pair for Songstats (`("spotify_artist_id", "<id>")`).
+    pub fn query_pair(&self) -> (&'static str, &str) {
+        match self {
+            Self::Songstats(id) => ("songstats_artist_id", id),
+            Self::Spotify(id) => ("spotify_artist_id", id),
+            Self::AppleMusic(id) => ("apple_music_artist_id", id),
+        }
+    }
+}
+
+/// How the `track` action names a track: exactly one of three parameters, each sent to Songstats
+/// under the same name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrackId {
+    /// `isrc`: `CC-XXX-YY-NNNNN`, with or without the dashes, sent without them in uppercase.
+    Isrc(String),
+    /// `songstats_track_id`: Songstats' own id, or a songstats.com track URL.
+    Songstats(String),
+    /// `spotify_track_id`: 22 base62 characters, or an `open.spotify.com/track/<id>` URL or a
+    /// `spotify:track:<id>` URI.
+    Spotify(String),
+}
+
+impl TrackId {
+    /// The parameters, in the order of the one-of group.
+    pub const PARAMS: [&'static str; 3] = ["isrc", "songstats_track_id", "spotify_track_id"];
+
+    /// Reads exactly one of the three parameters (empty values count as absent).
+    pub fn from_params(
+        isrc: Option<&str>,
+        songstats_track_id: Option<&str>,
+        spotify_track_id: Option<&str>,
+    ) -> Result<Self, ScrapeError> {
+        let given = [isrc, songstats_track_id, spotify_track_id];
+        let (param, value) = exactly_one(&Self::PARAMS, given)?;
+        Self::parse(param, value)
+    }
+
+    /// Reads the value of one of [`Self::PARAMS`].
+    pub fn parse(param: &str, value: &str) -> Result<Self, ScrapeError> {
+        match param {
+            "isrc" => parse_isrc(value).map(Self::Isrc),
+            "songstats_track_id" => {
+                parse_songstats_id("songstats_track_id", "track", value).map(Self::Songstats)
+            }
+            "spotify_track_id" => {
+                parse_spotify_id("spotify_track_id", "track", value).map(Self::Spotify)
+            }
+            other => Err(unknown_param(other, &Self::PARAMS)),
+        }
+    }
+
+    /// The query pair for Songstats (`("isrc", "USRC17607839")`).
+    pub fn query_pair(&self) -> (&'static str, &str) {
+        match self {
+            Self::Isrc(id) => ("isrc", id),
+            Self::Songstats(id) => ("songstats_track_id", id),
+            Self::Spotify(id) => ("spotify_track_id", id),
+        }
+    }
+}
+
+/// Reads an ISRC: 2 letters (country), 3 letters or digits (registrant), 2 digits (year), 5 digits
+/// (designation), either run together or dashed as `CC-XXX-YY-NNNNN`; answered in uppercase
+/// without dashes, as Songstats takes it.
+pub fn parse_isrc(input: &str) -> Result<String, ScrapeError> {
+    let text = input.trim();
+    let parts: Vec<&str> = text.split('-').collect();
+    let dashes_fit = parts.len() == 1 || parts.iter().map(|p| p.len()).eq([2, 3, 2, 5]);
+    let isrc = text.replace('-', "").to_ascii_uppercase();
+    let b = isrc.as_bytes();
+    let valid = dashes_fit
+        && b.len() == 12
+        && b[..2].iter().all(u8::is_ascii_uppercase)
+        && b[2..5]
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && b[5..].iter().all(u8::is_ascii_digit);
+    if valid {
+        Ok(isrc)
+    } else {
+        Err(ScrapeError::invalid_param(
+            "isrc",
+            format!(
+                "parameter 'isrc' must be an ISRC like CC-XXX-YY-NNNNN (12 characters), got '{}'",
+                printable(text)
+            ),
+        ))
+    }
+}
+
+/// Reads a Spotify id of `kind` (`artist`, `track`): 22 base62 characters, an
+/// `open.spotify.com/<kind>/<id>` URL (an `intl-xx/` segment allowed; no other host), or a
+/// `spotify:<kind>:<id>` URI.
+pub fn parse_spotify_id(
+    param: &'static str,
+    kind: &str,
+    input: &str,
+) -> Result<String, ScrapeError> {
+    let text = input.trim();
+    let refuse = || {
+        ScrapeError::invalid_param(
+            param,
+            format!(
+                "parameter '{param}' must be a Spotify {kind} id (22 letters and digits) or an \
+                 open.spotify.com/{kind}/ URL, got '{}'",
+                printable(text)
+            ),
+        )
+    };
+    let candidate = if let Some(rest) = text.strip_prefix("spotify:") {
+        rest.strip_prefix(kind)
+            .and_then(|r| r.strip_prefix(':'))
+            .ok_or_else(refuse)?
+            .to_owned()
+    } else if looks_like_url(text) {
+        let url = parse_site_url(param, text, &["open.spotify.com"])?;
+        let mut segments = url
+            .path_segments()
+            .ok_or_else(refuse)?
+            .filter(|s| !s.is_empty());
+        let mut first = segments.next().ok_or_else(refuse)?;
+        if first.starts_with("intl-") {
+            first = segments.next().ok_or_else(refuse)?;
+        }
+        if first != kind {
+            return Err(refuse());
+        }
+        let id = segments.next().ok_or_else(refuse)?;
+        if segments.next().is_some() {
+            return Err(refuse());
+        }
+        id.to_owned()
+    } else {
+        text.to_owned()
+    };
+    let valid = candidate.len() == 22 && candidate.bytes().all(|b| b.is_ascii_alphanumeric());
+    if valid { Ok(candidate) } else { Err(refuse()) }
+}
+
+/// Reads an Apple Music artist id: digits, or a `music.apple.com` / `itunes.apple.com` artist URL
+/// whose last segment is the id (`.../artist/name/1234`, `id1234` in iTunes URLs).
+pub fn parse_apple_music_id(input: &str) -> Result<String, ScrapeError> {
+    const PARAM: &str = "apple_music_artist_id";
+    let text = input.trim();
+    let refuse = || {
+        ScrapeError::invalid_param(
+            PARAM,
+            format!(
+                "parameter '{PARAM}' must be an Apple Music artist id (digits) or a \
+                 music.apple.com artist URL, got '{}'",
+                printable(text)
+            ),
+        )
+    };
+    let candidate = if looks_like_url(text) {
+        let url = parse_site_url(PARAM, text, &["music.apple.com", "itunes.apple.com"])?;
+        let segments: Vec<&str> = url
+            .path_segments()
+            .ok_or_else(refuse)?
+            .filter(|s| !s.is_empty())
+            .collect();
+        if !segments.contains(&"artist") {
+            return Err(refuse());
+        }
+        let last = segments.last().ok_or_else(refuse)?;
+        last.strip_prefix("id").unwrap_or(last).to_owned()
+    } else {
+        text.to_owned()
+    };
+    let valid =
+        (1..=20).contains(&candidate.len()) && candidate.bytes().all(|b| b.is_ascii_digit());
+    if valid { Ok(candidate) } else { Err(refuse()) }
+}
+
+/// Reads a Songstats id of `kind` (`artist`, `track`): letters, digits, `_` and `-` (Songstats'
+/// ids look like `wjcgfd9i`; their exact form is not documented), or a songstats.com URL of that
+/// kind (`https://songstats.com/artist/<id>/<slug>`).
+pub fn parse_songstats_id(
+    param: &'static str,
+    kind: &str,
+    input: &str,
+) -> Result<String, ScrapeError> {
+    let text = input.trim();
+    let refuse = || {
+        ScrapeError::invalid_param(
+            param,
+            format!(
+                "parameter '{param}' must be a Songstats {kind} id (letters and digits) or a \
+                 songstats.com/{kind}/ URL, got '{}'",
+                printable(text)
+            ),
+        )
+    };
+    let candidate = if looks_like_url(text) {
+        let url = parse_site_url(param, text, &["songstats.com", "www.songstats.com"])?;
+        let mut segments = url
+            .path_segments()
+            .ok_or_else(refuse)?
+            .filter(|s| !s.is_empty());
+        if segments.next() != Some(kind) {
+            return Err(refuse());
+        }
+        segments.next().ok_or_else(refuse)?.to_owned()
+    } else {
+        text.to_owned()
+    };
+    let valid = (1..=64).contains(&candidate.len())
+        && candidate
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
+    if valid { Ok(candidate) } else { Err(refuse()) }
+}
+
+/// Where a search page starts and how long it is: our `limit` (1–100, default 20) and opaque
+/// `cursor`, Songstats' `limit` and `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchPage {
+    /// How many results to ask for.
+    pub limit: u32,
+    /// How many results come before this page.
+    pub offset: u32,
+}
+
+/// What a search cursor carries.
+#[derive(Serialize, Deserialize)]
+struct SearchCursor {
+    offset: u32,
+}
+
+impl SearchPage {
+    /// The default page length of list actions.
+    pub const DEFAULT_LIMIT: u32 = 20;
+    /// The longest page of list actions.
+    pub const MAX_LIMIT: u32 = 100;
+    /// The furthest offset a cursor may carry (far beyond any real result list).
+    const MAX_OFFSET: u32 = 100_000;
+
+    /// Reads `limit` (absent: 20) and `cursor` (absent or empty: the first page).
+    pub fn from_params(limit: Option<i64>, cursor: Option<&str>) -> Result<Self, ScrapeError> {
+        let limit = match limit {
+            None => Self::DEFAULT_LIMIT,
+            Some(n) => u32::try_from(n)
+                .ok()
+                .filter(|n| (1..=Self::MAX_LIMIT).contains(n))
+                .ok_or_else(|| {
+                    ScrapeError::invalid_param(
+                        "limit",
+                        format!(
+                            "parameter 'limit' must be between 1 and {}, got {n}",
+                            Self::MAX_LIMIT
+                        ),
+                    )
+                })?,
+        };
+        let offset = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
+            None => 0,
+            Some(c) => cursor::decode::<SearchCursor>(c)?.offset,
+        };
+        if offset > Self::MAX_OFFSET {
+            return Err(ScrapeError::invalid_param(
+                "cursor",
+                "parameter 'cursor' is not a cursor this service gave out",
+            ));
+        }
+        Ok(Self { limit, offset })
+    }
+
+    /// The query pairs for Songstats: `limit` and `offset`.
+    pub fn query_pairs(&self) -> [(&'static str, String); 2] {
+        [
+            ("limit", self.limit.to_string()),
+            ("offset", self.offset.to_string()),
+        ]
+    }
+
+    /// The cursor of the next page, given how many results this page answered: a full page means
+    /// more may follow, a short one is the last.
+    pub fn next_cursor(&self, answered: usize) -> Result<Option<String>, ScrapeError> {
+        let full = u32::try_from(answered).is_ok_and(|n| n >= self.limit);
+        let next = self.offset.saturating_add(self.limit);
+        if !full || next > Self::MAX_OFFSET {
+            return Ok(None);
+        }
+        cursor::encode(&SearchCursor { offset: next }).map(Some)
+    }
+}
+
+/// Exactly one of the `given` values (empty ones count as absent), with its parameter's name.
+fn exactly_one<'a>(
+    names: &[&'static str; 3],
+    given: [Option<&'a str>; 3],
+) -> Result<(&'static str, &'a str), ScrapeError> {
+    let present: Vec<(&'static str, &str)> = names
+        .iter()
+        .zip(given)
+        .filter_map(|(name, value)| value.filter(|v| !v.trim().is_empty()).map(|v| (*name, v)))
+        .collect();
+    let list = || {
+        names
+            .iter()
+            .map(|n| format!("'{n}'"))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
+    match present.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(ScrapeError::InvalidParams {
+            param: None,
+            reason: format!("give one of {}", list()),
+        }),
+        _ => Err(ScrapeError::InvalidParams {
+            param: None,
+            reason: format!("give only one of {}, not several", list()),
+        }),
+    }
+}
+
+fn unknown_param(param: &str, known: &[&str]) -> ScrapeError {
+    ScrapeError::InvalidParams {
+        param: None,
+        reason: format!("'{}' is not one of {}", printable(param), known.join(", ")),
+    }
+}
+
+/// A user's text as shown back in an error: at most 60 characters, control characters as spaces.
+fn printable(text: &str) -> Cow<'_, str> {
+    if text.chars().count() <= 60 && !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out: String = text
+        .chars()
+        .take(60)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().nth(60).is_some() {
+        out.push('…');
+    }
+    Cow::Owned(out)
+}
