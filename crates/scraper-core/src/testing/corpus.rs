@@ -19,6 +19,29 @@ pub fn dir() -> Option<PathBuf> {
     dir.join("replay.py").is_file().then_some(dir)
 }
 
+/// The settings a site needs to answer its recorded corpus, from its crate's `corpus.env`
+/// (`TECHNO_SCRAPER_<SLUG>_<NAME>=value` lines, `#` comments), as (name, value) pairs. The same
+/// file serves `cargo xtask corpus`.
+pub fn site_settings(slug: &str) -> Vec<(String, String)> {
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(format!("scraper-{slug}"))
+        .join("corpus.env");
+    let prefix = format!("TECHNO_SCRAPER_{}_", slug.to_ascii_uppercase());
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .filter_map(|(k, v)| {
+            k.trim()
+                .strip_prefix(&prefix)
+                .map(|name| (name.to_ascii_lowercase(), v.trim().to_owned()))
+        })
+        .collect()
+}
+
 /// One recorded exchange.
 #[derive(Debug, Clone)]
 pub struct Recorded {
@@ -141,7 +164,7 @@ pub async fn check(engine: &Engine, site: &str, cases: &[Value]) -> Vec<String> 
             bypass_cache: true,
         };
         let (succeeded, body) = match engine.execute(call).await {
-            Ok(success) => (true, success.into_body(None)),
+            Ok(success) => (true, success.to_value(None)),
             Err(failure) => (
                 false,
                 json!({"code": failure.error.code().as_str(), "detail": failure.error.to_string()}),
