@@ -42,6 +42,16 @@ pub fn site_settings(slug: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// An engine holding the site `slug` with its `corpus.env` settings, talking to `replay`.
+pub fn engine(slug: &str, replay: &Replay) -> Engine {
+    let settings = site_settings(slug);
+    let pairs: Vec<(&str, &str)> = settings
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    super::engine(slug, replay.url(), &pairs)
+}
+
 /// One recorded exchange.
 #[derive(Debug, Clone)]
 pub struct Recorded {
