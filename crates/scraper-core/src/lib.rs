@@ -16,6 +16,7 @@ pub mod paging;
 pub mod params;
 pub mod refs;
 pub mod registry;
+pub mod schemas;
 pub mod settings;
 pub mod site;
 pub mod spec;

@@ -234,6 +234,16 @@ impl Validated {
         )
     }
 
+    /// What the client gave itself, typed (`limit` and `cursor` included), in name order.
+    pub fn given_object(&self) -> Value {
+        Value::Object(
+            self.given
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect::<Map<String, Value>>(),
+        )
+    }
+
     /// `limit` of a list action.
     pub fn limit(&self) -> usize {
         self.limit.map_or(1, |l| l as usize)

@@ -174,7 +174,13 @@ pub async fn check(engine: &Engine, site: &str, cases: &[Value]) -> Vec<String> 
             bypass_cache: true,
         };
         let (succeeded, body) = match engine.execute(call).await {
-            Ok(success) => (true, success.to_value(None)),
+            Ok(success) => {
+                let body = success.to_value(None);
+                if let Some(why) = schema_mismatch(engine, site, action, &body["data"]) {
+                    failures.push(format!("{name} ({path}): {why}"));
+                }
+                (true, body)
+            }
             Err(failure) => (
                 false,
                 json!({"code": failure.error.code().as_str(), "detail": failure.error.to_string()}),
@@ -206,6 +212,33 @@ pub async fn check(engine: &Engine, site: &str, cases: &[Value]) -> Vec<String> 
         }
     }
     failures
+}
+
+/// Why `data` does not validate against the JSON Schema the action publishes, if it does not.
+pub fn schema_mismatch(engine: &Engine, site: &str, action: &str, data: &Value) -> Option<String> {
+    let Some(spec) = engine.site(site).and_then(|s| s.spec.action(action)) else {
+        return Some(format!("no action {site}/{action}"));
+    };
+    let schema = spec.data_schema();
+    let validator = match jsonschema::validator_for(&schema) {
+        Ok(validator) => validator,
+        Err(e) => {
+            return Some(format!(
+                "the data schema of {site}/{action} is invalid: {e}"
+            ));
+        }
+    };
+    let errors: Vec<String> = validator
+        .iter_errors(data)
+        .take(5)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    (!errors.is_empty()).then(|| {
+        format!(
+            "data does not validate against its published schema: {}",
+            errors.join("; ")
+        )
+    })
 }
 
 /// check.py's lookup: dotted paths, `[i]` list indexes, `len(x)`.

@@ -470,3 +470,53 @@ fn settings_for_unknown_sites_or_names_refuse_to_start() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn schemas_describe_inputs_and_data() {
+    let spec = registry::spec(&TOY).unwrap();
+    let greet = spec.action("greet").unwrap();
+    assert_eq!(
+        greet.input_schema(),
+        json!({"type": "object", "additionalProperties": false, "required": ["name"],
+               "properties": {
+                   "name": {"type": "string", "description": "Who to greet."},
+                   "tone": {"type": "string", "description": "How formal.", "enum": ["warm", "cold"], "default": "warm"},
+                   "times": {"type": "integer", "description": "How many times (1-3).", "minimum": 1, "maximum": 3}}})
+    );
+    let numbers = spec.action("numbers").unwrap().input_schema();
+    assert_eq!(numbers["properties"]["limit"]["default"], 20);
+    assert_eq!(numbers["properties"]["cursor"]["type"], "string");
+    let pick = spec.action("pick").unwrap().input_schema();
+    assert_eq!(
+        pick["oneOf"],
+        json!([{"required": ["url"]}, {"required": ["id"]}])
+    );
+
+    let engine = toy_engine(&[("api_key", "k")]);
+    for (action, query) in [
+        ("greet", "name=ada"),
+        ("numbers", "up_to=3"),
+        ("pick", "id=1"),
+    ] {
+        let body = call(&engine, "toy", action, query)
+            .await
+            .unwrap()
+            .to_value(None);
+        assert_eq!(
+            scraper_core::testing::corpus::schema_mismatch(&engine, "toy", action, &body["data"]),
+            None,
+            "{action}"
+        );
+    }
+    let data = spec.action("greet").unwrap().data_schema();
+    assert_eq!(data["$ref"], "#/$defs/Greeting");
+    assert!(data["$defs"]["Tone"].is_object(), "{data}");
+    let wrong = json!({"text": 1, "tone": "warm", "key_len": 1});
+    assert!(
+        scraper_core::testing::corpus::schema_mismatch(&engine, "toy", "greet", &wrong).is_some()
+    );
+    assert_eq!(
+        spec.action("numbers").unwrap().data_schema()["type"],
+        "array"
+    );
+}
