@@ -178,8 +178,10 @@ fn field(
                 .or_else(|| v.as_f64().map(|f| f as i128))
         })
     };
-    let secret = [outer, inner]
-        .iter()
+    let items = inner.get("items").and_then(Value::as_object);
+    let secret = [Some(outer), Some(inner), items]
+        .into_iter()
+        .flatten()
         .any(|o| o.get("writeOnly").and_then(Value::as_bool) == Some(true));
     let default = outer
         .get("default")
@@ -194,9 +196,20 @@ fn field(
         allowed,
         min: bound("minimum"),
         max: bound("maximum"),
-        description: text("description").unwrap_or_default(),
+        description: text("description")
+            .map(|d| one_line(&d))
+            .unwrap_or_default(),
         secret,
     })
+}
+
+/// A doc comment as one line per paragraph: lines joined by spaces, paragraphs kept apart.
+fn one_line(text: &str) -> String {
+    text.split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// A property's schema once its `null` alternative is set aside.
