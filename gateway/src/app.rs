@@ -38,11 +38,13 @@ impl Application {
         let engine = Arc::new(build_engine(&settings, regs)?);
         let key_setup = ApiKeys::setup(&settings)?;
         let settings = Arc::new(settings);
-        let openapi = openapi::document(&engine)
-            .to_pretty_json()
+        let openapi = serde_json::to_string_pretty(&openapi::document(&engine)?)
             .context("could not render the OpenAPI document")?;
+        let catalogue =
+            serde_json::to_vec(&serde_json::json!({"data": catalogue::catalogue(&engine)}))
+                .context("could not render the catalogue")?;
         let state = web::Data::new(AppState {
-            catalogue: catalogue::catalogue(&engine),
+            catalogue,
             docs: docs_page::render(&engine),
             openapi,
             engine,
@@ -58,6 +60,7 @@ impl Application {
                 .app_data(app_state.clone())
                 .wrap(Compress::default())
                 .wrap(from_fn(middleware::limits))
+                .wrap(from_fn(middleware::problem_content_type))
                 .wrap(from_fn(middleware::access_log))
                 .wrap(from_fn(request_id::assign))
                 .route("/health", web::get().to(meta::health))

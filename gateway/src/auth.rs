@@ -7,7 +7,6 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{Error, web};
-use anyhow::Context as _;
 use scraper_core::ScrapeError;
 use secrecy::{ExposeSecret, SecretString};
 use subtle::ConstantTimeEq;
@@ -39,31 +38,14 @@ impl ApiKeys {
     /// Keys from the settings and the keys file. With none on a loopback bind, one is generated;
     /// with none on any other bind, the service refuses to start.
     pub fn setup(settings: &Settings) -> anyhow::Result<KeySetup> {
-        let mut keys: Vec<SecretString> = settings
+        // TECHNO_SCRAPER_API_KEYS_FILE is read into api_keys by the settings loader.
+        let keys: Vec<SecretString> = settings
             .api_keys
             .iter()
-            .map(|k| k.expose_secret().trim())
+            .map(|k| k.expose().trim())
             .filter(|k| !k.is_empty())
             .map(SecretString::from)
             .collect();
-        if let Some(path) = settings
-            .api_keys_file
-            .as_ref()
-            .filter(|p| !p.as_os_str().is_empty())
-        {
-            let text = std::fs::read_to_string(path).with_context(|| {
-                format!(
-                    "could not read TECHNO_SCRAPER_API_KEYS_FILE {}",
-                    path.display()
-                )
-            })?;
-            keys.extend(
-                text.lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                    .map(SecretString::from),
-            );
-        }
         if !keys.is_empty() {
             return Ok(KeySetup {
                 keys: ApiKeys(keys),
@@ -146,6 +128,7 @@ pub async fn require_api_key(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use scraper_core::Secret;
 
     #[test]
     fn verifies_any_of_several_keys() {
@@ -174,30 +157,12 @@ mod tests {
         assert!(err.to_string().contains("TECHNO_SCRAPER_API_KEYS"), "{err}");
         let configured = Settings {
             bind: "0.0.0.0:8000".into(),
-            api_keys: vec![" k ".into(), "".into()],
+            api_keys: vec![Secret::new(" k "), Secret::new("")],
             ..Settings::default()
         };
         let setup = ApiKeys::setup(&configured).unwrap();
         assert!(setup.generated.is_none());
         assert!(setup.keys.verify("k"));
-    }
-
-    #[test]
-    fn reads_a_keys_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("keys");
-        std::fs::write(&path, "# rotation\nold-key\n\n  new-key  \n").unwrap();
-        let settings = Settings {
-            bind: "0.0.0.0:80".into(),
-            api_keys_file: Some(path),
-            ..Settings::default()
-        };
-        let setup = ApiKeys::setup(&settings).unwrap();
-        assert!(
-            setup.keys.verify("old-key")
-                && setup.keys.verify("new-key")
-                && !setup.keys.verify("# rotation")
-        );
     }
 
     #[test]

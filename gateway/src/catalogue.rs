@@ -1,76 +1,231 @@
 //! The catalogue of `GET /v1/sites` and `techno-scraper sites`: every site with its settings and
-//! actions, each action's parameters and a real example — all read from the descriptions.
+//! actions, each action's parameters (typed defaults), a real example (typed values), and the
+//! JSON Schemas of its input and of its `data` — all read from the registry.
 
-use scraper_core::{ActionDescription, ActionKind, Engine, ParamDescription, Site};
-use serde_json::{Value, json};
+use scraper_core::schemas::number;
+use scraper_core::{ActionKind, ActionSpec, Engine, FieldSpec, RawParams, Site, Validated};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// One site of the catalogue.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteEntry {
+    /// URL segment (`soundcloud`).
+    pub slug: &'static str,
+    /// Name shown to people.
+    pub name: &'static str,
+    /// The site's home page.
+    pub home_url: &'static str,
+    /// Whether every required setting is set.
+    pub configured: bool,
+    /// Its settings.
+    pub settings: Vec<SettingEntry>,
+    /// Its actions.
+    pub actions: Vec<ActionEntry>,
+}
+
+/// One setting of a site.
+#[derive(Debug, Clone, Serialize)]
+pub struct SettingEntry {
+    /// Its name.
+    pub name: String,
+    /// Its environment variable.
+    pub env: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Whether the site needs it.
+    pub required: bool,
+    /// Whether it is a secret (never shown).
+    pub secret: bool,
+    /// Its default, typed.
+    pub default: Option<Value>,
+    /// Whether the operator set it.
+    pub set: bool,
+    /// What it does.
+    pub description: String,
+}
+
+/// One action of a site.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionEntry {
+    /// Its name.
+    pub name: &'static str,
+    /// What it answers.
+    pub summary: &'static str,
+    /// More about it (empty when there is nothing more).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub details: &'static str,
+    /// `/v1/<site>/<action>`.
+    pub path: String,
+    /// `GET` and `POST`.
+    pub methods: [&'static str; 2],
+    /// Whether `data` is a list (with `limit`, `cursor`, `next_cursor`).
+    pub list: bool,
+    /// How long an answer is cached, in seconds.
+    pub cache_ttl_s: u64,
+    /// Its parameters.
+    pub params: Vec<ParamEntry>,
+    /// The parameters of which exactly one must be given (all groups together).
+    pub one_of: Vec<String>,
+    /// Each group of which exactly one parameter must be given.
+    pub one_of_groups: Vec<Vec<String>>,
+    /// A real example request.
+    pub example: Example,
+    /// The JSON Schema of the parameters.
+    pub input_schema: Value,
+    /// The JSON Schema of `data`.
+    pub data_schema: Value,
+}
+
+/// One parameter of an action.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParamEntry {
+    /// Its name.
+    pub name: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Whether it must be given.
+    pub required: bool,
+    /// Its default, typed.
+    pub default: Option<Value>,
+    /// The only values accepted (empty: any).
+    pub allowed: Vec<String>,
+    /// Inclusive lower bound.
+    pub min: Option<Value>,
+    /// Inclusive upper bound.
+    pub max: Option<Value>,
+    /// What it means.
+    pub description: String,
+}
+
+/// An example request: its path and its parameters as a JSON body (typed values).
+#[derive(Debug, Clone, Serialize)]
+pub struct Example {
+    /// `/v1/<site>/<action>?<query>`.
+    pub path: String,
+    /// The same parameters as a JSON object.
+    pub params: Map<String, Value>,
+}
 
 /// The catalogue of every site of the engine.
-pub fn catalogue(engine: &Engine) -> Value {
-    Value::Array(engine.sites().iter().map(site_entry).collect())
+pub fn catalogue(engine: &Engine) -> Vec<SiteEntry> {
+    engine.sites().iter().map(site_entry).collect()
 }
 
-fn site_entry(site: &Site) -> Value {
-    let desc = site.description;
-    json!({
-        "slug": desc.slug,
-        "name": desc.name,
-        "home_url": desc.home_url,
-        "configured": site.settings.is_configured(),
-        "settings": desc.settings.iter().map(|s| json!({
-            "name": s.name,
-            "env": desc.setting_env_var(s.name),
-            "type": s.kind.as_str(),
-            "required": s.required,
-            "secret": s.secret,
-            "default": s.default,
-            "set": site.settings.is_set(s.name),
-            "description": s.description,
-        })).collect::<Vec<_>>(),
-        "actions": desc.actions.iter().map(|a| action_entry(desc.slug, a)).collect::<Vec<_>>(),
-    })
+fn site_entry(site: &Site) -> SiteEntry {
+    let desc = site.description();
+    SiteEntry {
+        slug: desc.slug,
+        name: desc.name,
+        home_url: desc.home_url,
+        configured: site.is_configured(),
+        settings: site
+            .settings
+            .fields()
+            .iter()
+            .map(|s| SettingEntry {
+                name: s.name.clone(),
+                env: desc.setting_env_var(&s.name),
+                kind: s.kind.as_str(),
+                required: s.required,
+                secret: s.secret,
+                default: s.default.clone(),
+                set: site.settings.is_set(&s.name),
+                description: s.description.clone(),
+            })
+            .collect(),
+        actions: site
+            .spec
+            .actions
+            .iter()
+            .map(|a| action_entry(desc.slug, a))
+            .collect(),
+    }
 }
 
-/// One action: its path, kind, parameters and example request.
-pub fn action_entry(slug: &str, action: &ActionDescription) -> Value {
-    json!({
-        "name": action.name,
-        "summary": action.summary,
-        "path": format!("/v1/{slug}/{}", action.name),
-        "methods": ["GET", "POST"],
-        "list": action.kind == ActionKind::List,
-        "cache_ttl_s": action.cache_ttl.as_secs(),
-        "params": action.all_params().map(param_entry).collect::<Vec<_>>(),
-        "one_of": action.one_of,
-        "example": example(slug, action),
-    })
+/// One action: its path, kind, parameters, example request and schemas.
+pub fn action_entry(slug: &str, action: &ActionSpec) -> ActionEntry {
+    let desc = action.description;
+    ActionEntry {
+        name: desc.name,
+        summary: desc.summary,
+        details: desc.details,
+        path: format!("/v1/{slug}/{}", desc.name),
+        methods: ["GET", "POST"],
+        list: desc.kind == ActionKind::List,
+        cache_ttl_s: desc.cache_ttl.as_secs(),
+        params: action.rules.fields.iter().map(param_entry).collect(),
+        one_of: action.rules.one_of.iter().flatten().cloned().collect(),
+        one_of_groups: action.rules.one_of.clone(),
+        example: example(slug, action),
+        input_schema: action.input_schema(),
+        data_schema: action.data_schema(),
+    }
 }
 
-fn param_entry(param: &ParamDescription) -> Value {
-    json!({
-        "name": param.name,
-        "type": param.kind.as_str(),
-        "required": param.required,
-        "default": param.default,
-        "allowed": param.allowed,
-        "min": param.range.map(|r| r.0),
-        "max": param.range.map(|r| r.1),
-        "description": param.description,
-    })
+fn param_entry(param: &FieldSpec) -> ParamEntry {
+    ParamEntry {
+        name: param.name.clone(),
+        kind: param.kind.as_str(),
+        required: param.required,
+        default: param.default.clone(),
+        allowed: param.allowed.clone(),
+        min: param.min.and_then(number),
+        max: param.max.and_then(number),
+        description: param.description.clone(),
+    }
 }
 
-/// The example request of an action: its path and its parameters as a JSON body.
-pub fn example(slug: &str, action: &ActionDescription) -> Value {
-    let query = action.example;
+/// The example request of an action: its path and its parameters, typed, as a JSON body.
+pub fn example(slug: &str, action: &ActionSpec) -> Example {
+    let query = action.description.example;
     let path = if query.is_empty() {
-        format!("/v1/{slug}/{}", action.name)
+        format!("/v1/{slug}/{}", action.description.name)
     } else {
-        format!("/v1/{slug}/{}?{query}", action.name)
+        format!("/v1/{slug}/{}?{query}", action.description.name)
     };
-    let params: serde_json::Map<String, Value> =
-        serde_urlencoded::from_str::<Vec<(String, String)>>(query)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(k, v)| (k, Value::String(v)))
-            .collect();
-    json!({ "path": path, "params": params })
+    // The registry checked at startup that the example validates.
+    let params = RawParams::from_query(query)
+        .and_then(|raw| Validated::validate(&action.rules, raw))
+        .map(|v| match v.given_object() {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        })
+        .unwrap_or_default();
+    Example { path, params }
+}
+
+/// The catalogue as text, for `techno-scraper sites`.
+pub fn text(sites: &[SiteEntry]) -> String {
+    let mut out = String::new();
+    for site in sites {
+        let configured = if site.configured {
+            ""
+        } else {
+            "  (not configured)"
+        };
+        out.push_str(&format!("{}  {}{configured}\n", site.slug, site.name));
+        for action in &site.actions {
+            let params: Vec<String> = action
+                .params
+                .iter()
+                .map(|p| {
+                    if p.required {
+                        format!("{}*", p.name)
+                    } else {
+                        p.name.clone()
+                    }
+                })
+                .collect();
+            out.push_str(&format!(
+                "  {:<16} {}  [{}]\n",
+                action.name,
+                action.summary,
+                params.join(" ")
+            ));
+        }
+    }
+    out
 }

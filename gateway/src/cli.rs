@@ -11,8 +11,8 @@ use scraper_core::{Call, RawParams, ScrapeError};
 use secrecy::ExposeSecret;
 
 use crate::app::{Application, build_engine};
-use crate::problem::{problem_body, status_of};
-use crate::settings::{Loaded, Settings};
+use crate::problem::{Problem, status_of};
+use crate::settings::{self, Loaded, Settings};
 use crate::{catalogue, openapi, telemetry};
 
 /// Music websites as one clean, authenticated JSON API.
@@ -48,6 +48,13 @@ pub enum Command {
     },
     /// Print the OpenAPI 3.1 document.
     Openapi,
+    /// Print generated documentation (used by `cargo xtask docs`).
+    #[command(hide = true)]
+    Docs {
+        /// Which document.
+        #[command(subcommand)]
+        what: DocsPart,
+    },
     /// Exit 0 when the gateway answers GET /health with 200 (for HEALTHCHECK).
     Healthcheck {
         /// The URL to probe (default: /health on the configured bind address).
@@ -56,6 +63,18 @@ pub enum Command {
         /// Seconds to wait for the answer.
         #[arg(long, default_value_t = 3)]
         timeout_secs: u64,
+    },
+}
+
+/// The generated documents.
+#[derive(Debug, Subcommand)]
+pub enum DocsPart {
+    /// `.env.example`, every setting with its default.
+    EnvExample,
+    /// README.md with its settings tables regenerated.
+    Readme {
+        /// The README to read.
+        path: std::path::PathBuf,
     },
 }
 
@@ -73,8 +92,12 @@ pub async fn main() -> ExitCode {
 
 async fn run(command: Command) -> anyhow::Result<ExitCode> {
     let regs = scraper_core::registered().map_err(anyhow::Error::msg)?;
-    let descriptions: Vec<_> = regs.iter().map(|r| r.site).collect();
-    let Loaded { settings, warnings } = Settings::load(&descriptions)?;
+    let specs = regs
+        .iter()
+        .map(|r| scraper_core::registry::spec(r.site))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(anyhow::Error::msg)?;
+    let Loaded { settings, warnings } = Settings::load(&specs)?;
     match command {
         Command::Serve => {
             telemetry::init(settings.log_format, &settings.log_level);
@@ -91,7 +114,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             let text = if json {
                 serde_json::to_string_pretty(&catalogue)?
             } else {
-                sites_text(&catalogue)
+                catalogue::text(&catalogue)
             };
             print_stdout(&text)?;
             Ok(ExitCode::SUCCESS)
@@ -106,7 +129,22 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Openapi => {
             let engine = build_engine(&settings, &regs)?;
-            print_stdout(&openapi::document(&engine).to_pretty_json()?)?;
+            print_stdout(&serde_json::to_string_pretty(&openapi::document(&engine)?)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Docs { what } => {
+            let text = match what {
+                DocsPart::EnvExample => settings::env_example(&specs),
+                DocsPart::Readme { path } => {
+                    let readme = std::fs::read_to_string(&path)
+                        .with_context(|| format!("could not read {}", path.display()))?;
+                    settings::readme_with_tables(&readme, &specs).map_err(anyhow::Error::msg)?
+                }
+            };
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .context("could not write to stdout")?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Healthcheck { url, timeout_secs } => {
@@ -150,12 +188,16 @@ async fn scrape_once(
                     param: None,
                     reason: format!("'{word}' is not a key=value parameter"),
                 };
-                print_stdout(&serde_json::to_string_pretty(&problem_body(
+                print_stdout(&serde_json::to_string_pretty(&Problem::scrape(
                     &error,
                     Some(&site),
                     Some(&action),
                     &request_id,
                 ))?)?;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "techno-scraper: {error} (parameters are key=value words, e.g. user=dubmatix)"
+                );
                 return Ok(ExitCode::FAILURE);
             }
         }
@@ -170,11 +212,11 @@ async fn scrape_once(
     };
     match engine.execute(call).await {
         Ok(success) => {
-            print_stdout(&serde_json::to_string_pretty(&success.into_body(None))?)?;
+            print_stdout(&serde_json::to_string_pretty(&success.to_value(None))?)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(failure) => {
-            let body = problem_body(
+            let body = Problem::scrape(
                 &failure.error,
                 failure.site.as_deref(),
                 failure.action.as_deref(),
@@ -226,45 +268,6 @@ fn local_address(bind: &str) -> String {
     } else {
         bind.to_owned()
     }
-}
-
-fn sites_text(catalogue: &serde_json::Value) -> String {
-    let mut out = String::new();
-    for site in catalogue.as_array().into_iter().flatten() {
-        let configured = if site["configured"].as_bool() == Some(true) {
-            ""
-        } else {
-            "  (not configured)"
-        };
-        out.push_str(&format!(
-            "{}  {}{}\n",
-            site["slug"].as_str().unwrap_or_default(),
-            site["name"].as_str().unwrap_or_default(),
-            configured
-        ));
-        for action in site["actions"].as_array().into_iter().flatten() {
-            let params: Vec<String> = action["params"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|p| {
-                    let name = p["name"].as_str().unwrap_or_default();
-                    if p["required"].as_bool() == Some(true) {
-                        format!("{name}*")
-                    } else {
-                        name.to_owned()
-                    }
-                })
-                .collect();
-            out.push_str(&format!(
-                "  {:<16} {}  [{}]\n",
-                action["name"].as_str().unwrap_or_default(),
-                action["summary"].as_str().unwrap_or_default(),
-                params.join(" ")
-            ));
-        }
-    }
-    out
 }
 
 fn print_stdout(text: &str) -> anyhow::Result<()> {

@@ -111,3 +111,30 @@ pub async fn limits(
     }
     Ok(next.call(req).await?.map_into_boxed_body())
 }
+
+/// Middleware: a problem answer is `application/problem+json` when the request's `Accept` names
+/// it, and `application/json` otherwise (n8n parses only `application/json` bodies as JSON).
+pub async fn problem_content_type(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let wants_problem = req
+        .headers()
+        .get_all(actix_web::http::header::ACCEPT)
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.to_ascii_lowercase().contains("application/problem+json"));
+    let mut response = next.call(req).await?.map_into_boxed_body();
+    if wants_problem
+        && response
+            .response()
+            .extensions()
+            .get::<ErrorCodeTag>()
+            .is_some()
+    {
+        response.headers_mut().insert(
+            actix_web::http::header::CONTENT_TYPE,
+            actix_web::http::header::HeaderValue::from_static("application/problem+json"),
+        );
+    }
+    Ok(response)
+}

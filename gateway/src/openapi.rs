@@ -1,14 +1,20 @@
-//! The OpenAPI 3.1 document, generated from the registry with utoipa's builders: one path per
-//! action with its parameters, a real example, the success envelope and the problem schema.
+//! The OpenAPI 3.1 document, generated from the registry: utoipa's builders make the document
+//! (paths, operations, parameters with typed examples, responses, security), and the JSON
+//! Schemas schemars derives from each action's types — `data` and the POST body — go under
+//! `components/schemas` as they are (`<site>.<action>.data`, `<site>.<action>.params`, and each
+//! site's record types as `<site>.<Type>`), since OpenAPI 3.1 takes JSON Schema 2020-12 whole
+//! and utoipa's typed model cannot hold all of it (`const`, boolean schemas).
 
-use scraper_core::{ActionDescription, ActionKind, Engine, ErrorCode, ParamDescription, ParamType};
+use scraper_core::schemas::{field_schema, record_generator};
+use scraper_core::{ActionKind, ActionSpec, Engine, ErrorCode};
+use serde::Deserialize as _;
 use serde_json::{Value, json};
-use utoipa::openapi::path::PathItemBuilder;
 use utoipa::openapi::path::{
-    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
+    HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
+    PathItemBuilder,
 };
 use utoipa::openapi::request_body::RequestBodyBuilder;
-use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
 };
@@ -20,8 +26,36 @@ use utoipa::openapi::{
 
 use crate::catalogue;
 
+/// A simple JSON Schema (a parameter's) as utoipa's type.
+fn schema(value: &Value) -> anyhow::Result<RefOr<Schema>> {
+    RefOr::<Schema>::deserialize(value)
+        .map_err(|e| anyhow::anyhow!("a schema utoipa cannot hold ({e}): {value}"))
+}
+
+/// Every `$ref` to `#/components/schemas/<Name>` of a site's schemas, made `<slug>.<Name>`.
+fn prefix_refs(schema: &mut Value, slug: &str) {
+    match schema {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                match (key.as_str(), value) {
+                    ("$ref", Value::String(target)) => {
+                        if let Some(name) = target.strip_prefix(COMPONENTS) {
+                            *target = format!("{COMPONENTS}{slug}.{name}");
+                        }
+                    }
+                    (_, value) => prefix_refs(value, slug),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| prefix_refs(v, slug)),
+        _ => {}
+    }
+}
+
+const COMPONENTS: &str = "#/components/schemas/";
+
 /// The OpenAPI document of every site of `engine`.
-pub fn document(engine: &Engine) -> OpenApi {
+pub fn document(engine: &Engine) -> anyhow::Result<Value> {
     let mut paths = PathsBuilder::new()
         .path(
             "/health",
@@ -40,26 +74,45 @@ pub fn document(engine: &Engine) -> OpenApi {
         .path(
             "/v1/sites",
             meta_path(
-                "The catalogue: sites, actions, parameters and examples",
+                "The catalogue: sites, actions, parameters, examples and schemas",
                 true,
             ),
         );
     let mut tags = Vec::new();
+    let mut schemas = serde_json::Map::new();
     for site in engine.sites() {
-        let desc = site.description;
+        let desc = site.description();
         tags.push(
             TagBuilder::new()
                 .name(desc.slug)
                 .description(Some(format!("{} ({})", desc.name, desc.home_url)))
                 .build(),
         );
-        for action in desc.actions {
-            let path = format!("/v1/{}/{}", desc.slug, action.name);
+        let mut generator = record_generator("/components/schemas");
+        let mut own = Vec::new();
+        for action in &site.spec.actions {
+            let name = action.description.name;
+            own.push((
+                format!("{}.{name}.data", desc.slug),
+                action.data_schema_in(&mut generator),
+            ));
+            own.push((
+                format!("{}.{name}.params", desc.slug),
+                action.input_schema(),
+            ));
+            let path = format!("/v1/{}/{name}", desc.slug);
             let item = PathItemBuilder::new()
-                .operation(HttpMethod::Get, operation(desc.slug, action, false))
-                .operation(HttpMethod::Post, operation(desc.slug, action, true))
+                .operation(HttpMethod::Get, operation(desc.slug, action, false)?)
+                .operation(HttpMethod::Post, operation(desc.slug, action, true)?)
                 .build();
             paths = paths.path(path, item);
+        }
+        for (name, definition) in generator.take_definitions(true) {
+            own.push((format!("{}.{name}", desc.slug), definition));
+        }
+        for (name, mut schema) in own {
+            prefix_refs(&mut schema, desc.slug);
+            schemas.insert(name, schema);
         }
     }
     let components = ComponentsBuilder::new()
@@ -72,9 +125,8 @@ pub fn document(engine: &Engine) -> OpenApi {
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         )
         .schema("Problem", problem_schema())
-        .schema("Meta", meta_schema())
-        .build();
-    OpenApiBuilder::new()
+        .schema("Meta", meta_schema());
+    let document: OpenApi = OpenApiBuilder::new()
         .info(
             InfoBuilder::new()
                 .title("techno-scraper")
@@ -82,14 +134,22 @@ pub fn document(engine: &Engine) -> OpenApi {
                 .description(Some(
                     "Music websites as one clean, authenticated JSON API. Every scrape answers \
                      `GET /v1/{site}/{action}` (parameters in the query) and `POST` (parameters as a \
-                     JSON object). Errors are `application/problem+json` with a stable `code`.",
+                     JSON object). Errors are RFC 9457 problem documents with a stable `code` \
+                     (`application/json`, or `application/problem+json` when the request's Accept names it).",
                 ))
                 .build(),
         )
         .paths(paths.build())
-        .components(Some(components))
+        .components(Some(components.build()))
         .tags(Some(tags))
-        .build()
+        .build();
+    let mut value = serde_json::to_value(&document)?;
+    let target = value
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        .ok_or_else(|| anyhow::anyhow!("the OpenAPI document has no components/schemas"))?;
+    target.extend(schemas);
+    Ok(value)
 }
 
 fn security() -> Vec<SecurityRequirement> {
@@ -114,93 +174,84 @@ fn meta_path(summary: &str, secured: bool) -> PathItem {
     PathItem::new(HttpMethod::Get, op.build())
 }
 
-fn operation(
-    slug: &str,
-    action: &ActionDescription,
-    post: bool,
-) -> utoipa::openapi::path::Operation {
+fn operation(slug: &str, action: &ActionSpec, post: bool) -> anyhow::Result<Operation> {
+    let data = Ref::from_schema_name(format!("{slug}.{}.data", action.description.name));
+    let desc = action.description;
     let example = catalogue::example(slug, action);
     let mut op = OperationBuilder::new()
         .tag(slug)
-        .summary(Some(action.summary))
+        .summary(Some(desc.summary))
+        .description((!desc.details.is_empty()).then_some(desc.details))
         .operation_id(Some(format!(
             "{slug}_{}_{}",
-            action.name,
+            desc.name,
             if post { "post" } else { "get" }
         )))
         .securities(Some(security()));
     if post {
-        let mut body = ObjectBuilder::new().schema_type(Type::Object);
-        for param in action.all_params() {
-            body = body.property(param.name, param_schema(param));
-            if param.required {
-                body = body.required(param.name);
-            }
-        }
         op = op.request_body(Some(
             RequestBodyBuilder::new()
                 .description(Some("The parameters as a JSON object"))
                 .content(
                     "application/json",
                     ContentBuilder::new()
-                        .schema(Some(body.build()))
-                        .example(Some(example["params"].clone()))
+                        .schema(Some(Ref::from_schema_name(format!(
+                            "{slug}.{}.params",
+                            desc.name
+                        ))))
+                        .example(Some(Value::Object(example.params)))
                         .build(),
                 )
                 .build(),
         ));
     } else {
-        for param in action.all_params() {
-            let example_value = example["params"].get(param.name).cloned();
+        for param in &action.rules.fields {
             op = op.parameter(
                 ParameterBuilder::new()
-                    .name(param.name)
+                    .name(&param.name)
                     .parameter_in(ParameterIn::Query)
                     .required(if param.required {
                         Required::True
                     } else {
                         Required::False
                     })
-                    .description(Some(param_description(action, param)))
-                    .schema(Some(param_schema(param)))
-                    .example(example_value),
+                    .description(Some(param_description(
+                        action,
+                        &param.name,
+                        &param.description,
+                    )))
+                    .schema(Some(schema(&field_schema(param))?))
+                    .example(example.params.get(&param.name).cloned()),
             );
         }
     }
-    let data = match action.kind {
-        ActionKind::Item => RefOr::T(Schema::Object(
-            ObjectBuilder::new().schema_type(Type::Object).build(),
-        )),
-        ActionKind::List => RefOr::T(Schema::Array(
-            ArrayBuilder::new()
-                .items(ObjectBuilder::new().schema_type(Type::Object))
-                .build(),
-        )),
-    };
     let mut envelope = ObjectBuilder::new()
         .schema_type(Type::Object)
         .property("data", data)
         .required("data")
         .property("meta", Ref::from_schema_name("Meta"))
         .required("meta");
-    if action.kind == ActionKind::List {
+    let list = desc.kind == ActionKind::List;
+    if list {
         envelope = envelope
             .property(
                 "next_cursor",
                 nullable_string("Cursor of the next page; null on the last page"),
             )
+            .required("next_cursor")
             .property(
                 "next_url",
                 nullable_string("Absolute URL of the next page; null on the last page"),
-            );
+            )
+            .required("next_url");
     }
     let mut responses = ResponsesBuilder::new().response(
         "200",
         ResponseBuilder::new()
             .description(format!(
                 "{} ({})",
-                action.summary,
-                if action.kind == ActionKind::List {
+                desc.summary,
+                if list {
                     "a page of records"
                 } else {
                     "one record"
@@ -224,44 +275,19 @@ fn operation(
     ] {
         responses = responses.response(status, problem_response(what));
     }
-    op.responses(responses.build()).build()
+    Ok(op.responses(responses.build()).build())
 }
 
-fn param_description(action: &ActionDescription, param: &ParamDescription) -> String {
-    if action.one_of.contains(&param.name) {
-        let others = action.one_of.join(", ");
-        format!("{} (give exactly one of: {others})", param.description)
-    } else {
-        param.description.to_owned()
+fn param_description(action: &ActionSpec, name: &str, description: &str) -> String {
+    match action
+        .rules
+        .one_of
+        .iter()
+        .find(|g| g.iter().any(|n| n == name))
+    {
+        Some(group) => format!("{description} (give exactly one of: {})", group.join(", ")),
+        None => description.to_owned(),
     }
-}
-
-fn param_schema(param: &ParamDescription) -> ObjectBuilder {
-    let mut schema = match param.kind {
-        ParamType::String => ObjectBuilder::new().schema_type(Type::String),
-        ParamType::Integer => ObjectBuilder::new().schema_type(Type::Integer),
-        ParamType::Boolean => ObjectBuilder::new().schema_type(Type::Boolean),
-        ParamType::Date => ObjectBuilder::new()
-            .schema_type(Type::String)
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
-    };
-    if !param.allowed.is_empty() {
-        schema = schema.enum_values(Some(param.allowed.iter().copied()));
-    }
-    if let Some((min, max)) = param.range {
-        schema = schema.minimum(Some(min)).maximum(Some(max));
-    }
-    if let Some(default) = param.default {
-        let value = match param.kind {
-            ParamType::Integer => default
-                .parse::<i64>()
-                .map_or_else(|_| json!(default), |i| json!(i)),
-            ParamType::Boolean => json!(default == "true"),
-            _ => json!(default),
-        };
-        schema = schema.default(Some(value));
-    }
-    schema.description(Some(param.description))
 }
 
 fn nullable_string(description: &str) -> ObjectBuilder {
@@ -274,14 +300,15 @@ fn nullable_string(description: &str) -> ObjectBuilder {
 }
 
 fn problem_response(what: &str) -> utoipa::openapi::Response {
+    let content = || {
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .build()
+    };
     ResponseBuilder::new()
         .description(format!("Problem: {what}"))
-        .content(
-            "application/problem+json",
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("Problem")))
-                .build(),
-        )
+        .content("application/json", content())
+        .content("application/problem+json", content())
         .build()
 }
 

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
+use actix_web::HttpRequest;
 use scraper_core::Engine;
-use serde_json::Value;
 
 use crate::auth::ApiKeys;
 use crate::settings::Settings;
@@ -18,10 +18,30 @@ pub struct AppState {
     pub keys: ApiKeys,
     /// The settings the app was built with.
     pub settings: Arc<Settings>,
-    /// `GET /v1/sites`, prebuilt.
-    pub catalogue: Value,
+    /// The body of `GET /v1/sites`, prebuilt.
+    pub catalogue: Vec<u8>,
     /// `GET /openapi.json`, prebuilt.
     pub openapi: String,
     /// `GET /docs`, prebuilt.
     pub docs: String,
+}
+
+impl AppState {
+    /// The base URL clients reach us at: `TECHNO_SCRAPER_PUBLIC_URL`, else the request's own
+    /// scheme and host.
+    pub fn base_url(&self, req: &HttpRequest) -> String {
+        match self
+            .settings
+            .public_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
+            Some(public) => public.trim_end_matches('/').to_owned(),
+            None => {
+                let info = req.connection_info();
+                format!("{}://{}", info.scheme(), info.host())
+            }
+        }
+    }
 }

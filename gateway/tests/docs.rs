@@ -1,8 +1,7 @@
-//! README.md and .env.example stay true: every gateway setting and every site setting is
-//! listed, with its default.
+//! README.md and .env.example stay true: their settings parts are regenerated from the code (the
+//! gateway's `Settings` and every linked site's settings type) and must match the files
+//! exactly. `cargo xtask docs` rewrites them.
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
-
-use gateway::settings::SETTINGS;
 
 fn read(name: &str) -> String {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -11,62 +10,48 @@ fn read(name: &str) -> String {
     std::fs::read_to_string(root.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-#[test]
-fn every_setting_is_documented_with_its_default() {
-    let env_example = read(".env.example");
-    let readme = read("README.md");
-    for setting in SETTINGS {
-        let var = format!("TECHNO_SCRAPER_{}", setting.name.to_ascii_uppercase());
-        let line = format!("{var}={}", setting.default);
-        assert!(
-            env_example.lines().any(|l| l == line),
-            ".env.example lacks the line {line}"
-        );
-        assert!(
-            readme.contains(&format!("`{var}`")),
-            "README.md lacks {var}"
-        );
-    }
-    for reg in scraper_core::registered().unwrap() {
-        for setting in reg.site.settings {
-            let var = reg.site.setting_env_var(setting.name);
-            let line = format!("{var}={}", setting.default.unwrap_or(""));
-            assert!(
-                env_example.lines().any(|l| l == line),
-                ".env.example lacks the line {line}"
-            );
-            assert!(
-                readme.contains(&format!("`{var}`")),
-                "README.md lacks {var}"
-            );
-        }
-    }
+fn specs() -> Vec<scraper_core::SiteSpec> {
+    scraper_core::registered()
+        .unwrap()
+        .iter()
+        .map(|r| scraper_core::registry::spec(r.site).unwrap())
+        .collect()
 }
 
 #[test]
-fn nothing_undocumented_is_listed() {
+fn env_example_is_generated_from_the_code() {
+    let generated = gateway::settings::env_example(&specs());
+    assert!(
+        read(".env.example") == generated,
+        ".env.example is stale: run `cargo xtask docs`\n--- generated ---\n{generated}"
+    );
+}
+
+#[test]
+fn readme_settings_tables_are_generated_from_the_code() {
+    let readme = read("README.md");
+    let generated = gateway::settings::readme_with_tables(&readme, &specs()).unwrap();
+    assert!(
+        readme == generated,
+        "README.md's settings tables are stale: run `cargo xtask docs`"
+    );
+}
+
+#[test]
+fn every_setting_appears_with_its_default() {
+    let (general, per_site) = gateway::settings::setting_rows(&specs());
     let env_example = read(".env.example");
-    let sites: Vec<String> = scraper_core::registered()
-        .unwrap()
-        .iter()
-        .flat_map(|r| {
-            r.site
-                .settings
-                .iter()
-                .map(|s| r.site.setting_env_var(s.name))
-        })
-        .collect();
-    for line in env_example
-        .lines()
-        .filter(|l| l.starts_with("TECHNO_SCRAPER_"))
-    {
-        let var = line.split('=').next().unwrap();
-        let general = SETTINGS
-            .iter()
-            .any(|s| format!("TECHNO_SCRAPER_{}", s.name.to_ascii_uppercase()) == var);
+    let readme = read("README.md");
+    for row in general.iter().chain(&per_site) {
+        let line = format!("{}={}", row.var, row.default);
         assert!(
-            general || sites.iter().any(|s| s == var),
-            ".env.example lists {var}, which is not a setting"
+            env_example.lines().any(|l| l == line),
+            ".env.example lacks {line}"
+        );
+        assert!(
+            readme.contains(&format!("`{}`", row.var)),
+            "README.md lacks {}",
+            row.var
         );
     }
 }

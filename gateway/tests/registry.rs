@@ -30,26 +30,23 @@ fn the_shipped_binary_registers_exactly_the_expected_sites() {
 }
 
 #[test]
-fn every_shipped_action_has_a_valid_example_and_described_params() {
-    // The registry refuses malformed descriptions at startup; this makes it a test failure too.
+fn every_shipped_action_has_a_valid_example_described_params_and_schemas() {
+    // The registry refuses malformed sites at startup; this makes it a test failure too.
     let regs = scraper_core::registered().expect("a valid registry");
     for reg in regs {
-        for action in reg.site.actions {
-            assert!(
-                !action.summary.is_empty(),
-                "{}/{}",
-                reg.site.slug,
-                action.name
-            );
-            for param in action.all_params() {
-                assert!(
-                    !param.description.is_empty(),
-                    "{}/{}: {}",
-                    reg.site.slug,
-                    action.name,
-                    param.name
-                );
+        let spec = scraper_core::registry::spec(reg.site).expect("a readable site");
+        for action in &spec.actions {
+            let name = format!("{}/{}", reg.site.slug, action.description.name);
+            assert!(!action.description.summary.is_empty(), "{name}");
+            for param in &action.rules.fields {
+                assert!(!param.description.is_empty(), "{name}: {}", param.name);
             }
+            assert_eq!(action.input_schema()["type"], "object", "{name}");
+            let data = action.data_schema();
+            assert!(
+                data.get("$ref").is_some() || data.get("type").is_some(),
+                "{name}: {data}"
+            );
         }
     }
 }

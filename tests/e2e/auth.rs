@@ -24,15 +24,24 @@ async fn a_missing_or_wrong_key_is_unauthorized() {
         Some(("authorization", API_KEY)),
         Some(("x-api-key", &API_KEY[..API_KEY.len() - 1])),
     ];
-    for header in cases {
-        let mut request = app.client.get(app.url("/v1/testsite/echo?word=hi"));
+    for (i, header) in cases.into_iter().enumerate() {
+        // Problems are application/json unless the client asks for application/problem+json.
+        let (accept, content_type) = if i % 2 == 0 {
+            ("application/json, text/plain, */*", "application/json")
+        } else {
+            ("application/problem+json", "application/problem+json")
+        };
+        let mut request = app
+            .client
+            .get(app.url("/v1/testsite/echo?word=hi"))
+            .header("accept", accept);
         if let Some((name, value)) = header {
             request = request.header(name, value);
         }
         let response = request.send().await.unwrap();
         assert_eq!(
             response.headers()["content-type"],
-            "application/problem+json",
+            content_type,
             "{header:?}"
         );
         assert!(response.headers().contains_key("x-request-id"));

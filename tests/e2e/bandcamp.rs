@@ -1,10 +1,8 @@
 //! Bandcamp through the real gateway, as n8n drives it: search walked with `next_url` across
 //! HTML result pages, search over POST, an artist with its releases, album and track pages, the
 //! custom-domain rule, and Bandcamp's failures as problem codes. The upstream is wiremock serving
-//! the fixtures of `crates/scraper-bandcamp/tests/fixtures`.
+//! the site crate's fixtures (its `fixtures` feature).
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
-
-use std::path::PathBuf;
 
 use serde_json::{Value, json};
 use tests::TestApp;
@@ -12,10 +10,7 @@ use wiremock::matchers::{any, body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn fixture(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../crates/scraper-bandcamp/tests/fixtures")
-        .join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    scraper_bandcamp::fixtures::fixture(name)
 }
 
 fn html(name: &str) -> ResponseTemplate {

@@ -4,18 +4,13 @@
 //! of `crates/scraper-beatport/tests/fixtures`.
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
-use std::path::PathBuf;
-
 use serde_json::{Value, json};
 use tests::TestApp;
 use wiremock::matchers::{header, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
 
 fn fixture(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../crates/scraper-beatport/tests/fixtures")
-        .join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    scraper_beatport::fixtures::fixture(name)
 }
 
 fn html(body: String) -> ResponseTemplate {

@@ -1,10 +1,8 @@
 //! SoundCloud through the real gateway, as n8n drives it: the client_id discovered once and
 //! refreshed after a 401, a user's tracks walked with `next_url` across an empty upstream page,
 //! search over POST, and SoundCloud's failures as problem codes. The upstream is wiremock serving
-//! the fixtures of `crates/scraper-soundcloud/tests/fixtures`.
+//! the site crate's fixtures (its `fixtures` feature).
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
-
-use std::path::PathBuf;
 
 use serde_json::{Value, json};
 use tests::TestApp;
@@ -14,10 +12,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const CLIENT_ID: &str = "Fx7Kq2LmN9pR4sT6vW8yZ1aB3cD5eG0h";
 
 fn fixture(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../crates/scraper-soundcloud/tests/fixtures")
-        .join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    scraper_soundcloud::fixtures::fixture(name)
 }
 
 fn json_fixture(name: &str) -> ResponseTemplate {
@@ -259,8 +254,8 @@ async fn failures_are_problems_with_stable_codes() {
             "{path_and_query}: {body}"
         );
         assert!(
-            content_type.starts_with("application/problem+json"),
-            "{content_type}"
+            content_type.starts_with("application/json"),
+            "problems are JSON unless the client asks for problem+json: {content_type}"
         );
         assert!(
             !body.to_string().contains(CLIENT_ID),

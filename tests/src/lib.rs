@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
 use gateway::{Application, Settings};
-use secrecy::SecretString;
+use scraper_core::Secret;
 use serde_json::Value;
 use wiremock::MockServer;
 
@@ -29,7 +29,7 @@ pub const SECOND_KEY: &str = "second-key-9876543210";
 pub fn test_settings(upstream: &str) -> Settings {
     Settings {
         bind: "127.0.0.1:0".into(),
-        api_keys: vec![SecretString::from(API_KEY), SecretString::from(SECOND_KEY)],
+        api_keys: vec![Secret::new(API_KEY), Secret::new(SECOND_KEY)],
         workers: 2,
         upstream_override: Some(upstream.to_owned()),
         upstream_backoff_ms: 2,

@@ -27,9 +27,28 @@ impl Default for Options {
     }
 }
 
-/// Settings the corpus needs beyond the defaults: the recorded Lobster Theremin artist lives on
-/// its custom domain, which Bandcamp serves only when the operator allows custom domains.
-const CORPUS_ENV: &[(&str, &str)] = &[("TECHNO_SCRAPER_BANDCAMP_ALLOW_CUSTOM_DOMAINS", "true")];
+/// The settings a site needs to answer its recorded corpus: its crate's `corpus.env`
+/// (`TECHNO_SCRAPER_<SLUG>_<NAME>=value` lines, `#` comments), which its own corpus tests read too.
+fn corpus_env(root: &Path, slug: &str) -> anyhow::Result<Vec<(String, String)>> {
+    let file = root.join("crates").join(format!("scraper-{slug}")).join("corpus.env");
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        return Ok(Vec::new());
+    };
+    let prefix = format!("TECHNO_SCRAPER_{}_", slug.to_ascii_uppercase());
+    let mut pairs = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let (name, value) = line
+            .split_once('=')
+            .with_context(|| format!("{}: '{line}' is not NAME=value", file.display()))?;
+        anyhow::ensure!(
+            name.starts_with(&prefix),
+            "{}: {name} is not a setting of {slug}",
+            file.display()
+        );
+        pairs.push((name.trim().to_owned(), value.trim().to_owned()));
+    }
+    Ok(pairs)
+}
 
 pub(crate) fn run(sh: &Shell, options: &Options) -> anyhow::Result<()> {
     let corpus = sh.current_dir().join(&options.corpus);
@@ -106,8 +125,10 @@ pub(crate) fn run(sh: &Shell, options: &Options) -> anyhow::Result<()> {
         .env_remove("TECHNO_SCRAPER_CONFIG")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());
-    for (name, value) in CORPUS_ENV {
-        gateway_cmd.env(name, value);
+    for site in &sites {
+        for (name, value) in corpus_env(&sh.current_dir(), site)? {
+            gateway_cmd.env(name, value);
+        }
     }
     let mut gateway = Guard::new(
         "techno-scraper",

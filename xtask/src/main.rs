@@ -9,6 +9,7 @@ mod ci;
 mod compose;
 mod corpus;
 mod deploy;
+mod docs;
 mod e2e;
 mod process;
 
@@ -44,6 +45,8 @@ enum Task {
         #[arg(long, default_value = "../shared/corpus")]
         corpus: String,
     },
+    /// Regenerate `.env.example` and README.md's settings tables from the code.
+    Docs,
     /// Deploy an image tag to a VPS over SSH with docker compose; roll back when it is unhealthy.
     Deploy(Box<deploy::Options>),
     /// End-to-end checks against real infrastructure started on this machine.
@@ -74,6 +77,7 @@ fn main() -> anyhow::Result<()> {
                 corpus,
             },
         ),
+        Task::Docs => docs::run(&sh),
         Task::Deploy(options) => deploy::run(&sh, &options),
         Task::E2e { suite } => e2e::run(&sh, &suite),
     }

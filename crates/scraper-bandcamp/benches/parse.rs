@@ -2,27 +2,15 @@
 //! when ../shared/corpus exists, on real recorded pages (read in place).
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use scraper_bandcamp::fixtures::fixture;
 use scraper_bandcamp::parse::search::parse_search_page;
 use scraper_bandcamp::parse::tralbum::parse_album_page;
 
-fn fixture(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
-}
-
 /// A recorded response body of ../shared/corpus/bandcamp, when the corpus is here.
 fn recorded(name: &str) -> Option<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/corpus/bandcamp")
-        .join(name);
-    let exchange: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    exchange["response"]["body"].as_str().map(str::to_owned)
+    scraper_core::testing::corpus::recorded("bandcamp", name).map(|r| r.body)
 }
 
 fn search_page(c: &mut Criterion) {

@@ -2,7 +2,7 @@
 //! and pages of artists' sites (custom domains included; the core's resolver connects to public
 //! addresses only).
 
-use scraper_core::{Context, Request, Response, ScrapeError};
+use scraper_core::{Context, FetchError, Request, Response, ScrapeError};
 use serde_json::json;
 
 use crate::model::SearchItem;
@@ -114,18 +114,25 @@ async fn fetch_site_page(
 ) -> Result<Response, ScrapeError> {
     let mut request = Request::get_url(page.url.clone());
     if let Some(host) = &page.custom_host {
-        // The core's resolver refuses a name without public addresses when connecting; that
-        // refusal comes back as `upstream_changed`, turned into `invalid_params` below.
+        // The core's resolver refuses a name without public addresses when connecting.
         request = request.allow_host(host.as_str());
     } else {
         request = request.hand_back_foreign_redirects();
     }
-    let response = match (ctx.fetch(request).await, &page.custom_host) {
-        // Refused (no public address), redirected off the vetted host, or an oversized answer.
-        (Err(ScrapeError::UpstreamChanged(why)), Some(host)) => {
-            return Err(not_bandcamp(param, host, &why));
+    let response = match ctx.fetch(request).await {
+        Ok(response) => response,
+        Err(e) => {
+            return Err(match (&page.custom_host, &e) {
+                // A name without public addresses, or a redirect off the vetted host: not a
+                // Bandcamp site. Any other failure (an oversized answer, a timeout, a 5xx)
+                // keeps its own code.
+                (
+                    Some(host),
+                    FetchError::NonPublicAddress { .. } | FetchError::HostRefused { .. },
+                ) => not_bandcamp(param, host, &e.to_string()),
+                _ => e.into(),
+            });
         }
-        (result, _) => result?,
     };
     if page.custom_host.is_none() && (300..400).contains(&response.status()) {
         return Ok(response);

@@ -1,37 +1,49 @@
 //! The artist action (labels too): the band id from a page of the band's site (or given), the
 //! mobile API's band_details for the record, and the site's pages for where each release lives.
 
-use scraper_core::{Context, Params, ScrapeError};
+use schemars::JsonSchema;
+use scraper_core::{Context, Cx, ScrapeError};
+use serde::Deserialize;
 
+use crate::Bandcamp;
 use crate::api;
 use crate::model::{Artist, Release, artwork_url};
 use crate::parse::band_details::{BandDetails, DiscographyItem};
 use crate::parse::band_page::{BandPage, ReleaseLink, parse_band_page};
 use crate::urls::{PageUrl, parse_page_url, parse_subdomain, trusted_site_url};
 
-/// Runs the artist action.
-pub(crate) async fn artist(
-    ctx: &Context,
-    params: &Params,
-    allow_custom: bool,
-) -> Result<Artist, ScrapeError> {
-    let (band_id, site, page) = if let Some(id) = params.int("id") {
-        let id = u64::try_from(id).map_err(|_| {
-            ScrapeError::invalid_param("id", "parameter 'id' must be a positive band id")
-        })?;
+/// Parameters of `artist`: one of `url`, `subdomain` and `id`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub(crate) struct ArtistParams {
+    /// A URL of the artist's or label's Bandcamp site (https://<name>.bandcamp.com).
+    url: Option<String>,
+    /// The name before .bandcamp.com (infiniteammo).
+    subdomain: Option<String>,
+    /// Bandcamp's band id (the `id` of an artist or label search hit).
+    #[schemars(range(min = 1, max = 9_223_372_036_854_775_807_u64))]
+    id: Option<u64>,
+}
+
+/// The artist action.
+pub(crate) async fn artist(cx: Cx<Bandcamp>, p: ArtistParams) -> Result<Artist, ScrapeError> {
+    let allow_custom = cx.state().allow_custom_domains;
+    let (band_id, site, page) = if let Some(id) = p.id {
         (id, None, None)
     } else {
-        let (site, param) = match params.str("url") {
-            Some(url) => (parse_page_url("url", url, allow_custom)?, "url"),
-            None => (
-                parse_subdomain(params.required_str("subdomain")?)?,
-                "subdomain",
-            ),
+        let (site, param) = match (p.url, p.subdomain) {
+            (Some(url), _) => (parse_page_url("url", &url, allow_custom)?, "url"),
+            (None, Some(subdomain)) => (parse_subdomain(&subdomain)?, "subdomain"),
+            // The core's one-of check lets no call through without one of the three.
+            (None, None) => {
+                return Err(ScrapeError::internal(
+                    "the artist action ran without url, subdomain or id",
+                ));
+            }
         };
-        let page = read_band_page(ctx, &site, param).await?;
+        let page = read_band_page(&cx, &site, param).await?;
         (page.band_id, Some(site), Some(page))
     };
-    let details = api::band_details(ctx, band_id).await?;
+    let details = api::band_details(&cx, band_id).await?;
     let mut links = page
         .as_ref()
         .map(|p| p.releases.clone())
@@ -50,7 +62,7 @@ pub(crate) async fn artist(
                 .and_then(|u| trusted_site_url(u, allow_custom))
         });
         if let Some(site) = site {
-            links.extend(music_page_links(ctx, &site).await);
+            links.extend(music_page_links(&cx, &site).await);
         }
     }
     Ok(assemble(details, page.as_ref(), &links))

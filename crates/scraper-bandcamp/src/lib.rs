@@ -4,136 +4,71 @@
 
 use std::time::Duration;
 
-use scraper_core::{
-    ActionDescription, Context, Output, ParamDescription, ParamType, Params, ScrapeError, Scraper,
-    Setting, SiteDescription, SiteSettings, register_site,
-};
+use schemars::JsonSchema;
+use scraper_core::{SiteDescription, SiteState, item, list, register_site};
+use serde::Deserialize;
 
 mod api;
 mod artist;
+#[cfg(feature = "fixtures")]
+pub mod fixtures;
 pub mod model;
 pub mod parse;
+mod release;
 mod search;
 mod urls;
 
 /// Bandcamp's description: hosts, the custom-domain setting, actions.
-pub static SITE: SiteDescription = SiteDescription::new(
-    "bandcamp",
-    "Bandcamp",
-    "https://bandcamp.com",
-    &["bandcamp.com", "*.bandcamp.com"],
-    &ACTIONS,
-)
-.settings(&[Setting::new(
-    "allow_custom_domains",
-    "Accept artist URLs that clients give on the artists' own domains (not *.bandcamp.com); such a name must resolve to public addresses and serve a Bandcamp page. Bandcamp's own redirects from a *.bandcamp.com site to its domain are followed either way, under the same checks",
-)
-.kind(ParamType::Boolean)
-.default("false")]);
+pub static SITE: SiteDescription =
+    SiteDescription::new("bandcamp", "Bandcamp", "https://bandcamp.com")
+        .hosts(&["bandcamp.com", "*.bandcamp.com"])
+        // Clients name artists' and labels' sites; bandcamp.com itself only serves our API calls.
+        .param_hosts(&["*.bandcamp.com"])
+        .state::<Bandcamp>()
+        .actions(&[
+            list!("search" => search::search)
+                .summary("Artists, labels, albums and tracks matching a query")
+                .example("q=C418&type=all")
+                .cache_ttl(Duration::from_secs(600)),
+            item!("artist" => artist::artist)
+                .summary("An artist or label with its links and releases")
+                .one_of(&[&["url", "subdomain", "id"]])
+                .example("subdomain=infiniteammo")
+                .cache_ttl(Duration::from_secs(1800)),
+            item!("album" => release::album)
+                .summary("An album with its tracks")
+                .example("url=https://macbenson.bandcamp.com/album/coming-of-age")
+                .cache_ttl(Duration::from_secs(1800)),
+            item!("track" => release::track)
+                .summary("A track")
+                .example("url=https://teaganbear.bandcamp.com/track/just-for-the-halibut")
+                .cache_ttl(Duration::from_secs(1800)),
+        ]);
 
-static ACTIONS: [ActionDescription; 4] = [
-    ActionDescription::list(
-        "search",
-        "Artists, labels, albums and tracks matching a query",
-    )
-    .params(&[
-        ParamDescription::string("q")
-            .required()
-            .describe("What to search for."),
-        ParamDescription::string("type")
-            .allowed(&["artists", "labels", "albums", "tracks", "all"])
-            .default("all")
-            .describe("Which kind of hits to answer."),
-    ])
-    .example("q=C418&type=all")
-    .cache_ttl(Duration::from_secs(600)),
-    ActionDescription::item("artist", "An artist or label with its links and releases")
-        .params(&[
-            ParamDescription::string("url").describe(
-                "A URL of the artist's or label's Bandcamp site (https://<name>.bandcamp.com).",
-            ),
-            ParamDescription::string("subdomain")
-                .describe("The name before .bandcamp.com (infiniteammo)."),
-            ParamDescription::integer("id")
-                .range(1, i64::MAX)
-                .describe("Bandcamp's band id (the `id` of an artist or label search hit)."),
-        ])
-        .one_of(&["url", "subdomain", "id"])
-        .example("subdomain=infiniteammo")
-        .cache_ttl(Duration::from_secs(1800)),
-    ActionDescription::item("album", "An album with its tracks")
-        .params(&[ParamDescription::string("url")
-            .required()
-            .describe("The album's URL (https://<artist>.bandcamp.com/album/<name>).")])
-        .example("url=https://macbenson.bandcamp.com/album/coming-of-age")
-        .cache_ttl(Duration::from_secs(1800)),
-    ActionDescription::item("track", "A track")
-        .params(&[ParamDescription::string("url")
-            .required()
-            .describe("The track's URL (https://<artist>.bandcamp.com/track/<name>).")])
-        .example("url=https://teaganbear.bandcamp.com/track/just-for-the-halibut")
-        .cache_ttl(Duration::from_secs(1800)),
-];
+register_site!(SITE);
 
-register_site!(SITE, build);
-
-fn build(settings: &SiteSettings) -> Result<Box<dyn Scraper>, String> {
-    Ok(Box::new(Bandcamp {
-        allow_custom_domains: settings.flag("allow_custom_domains"),
-    }))
+/// Bandcamp's settings.
+#[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema)]
+pub struct Settings {
+    // One line: the doc comment is the setting's description, line breaks included.
+    /// Accept artist URLs that clients give on the artists' own domains (not *.bandcamp.com); such a name must resolve to public addresses and serve a Bandcamp page. Bandcamp's own redirects from a *.bandcamp.com site to its domain are followed either way, under the same checks
+    #[serde(default)]
+    pub allow_custom_domains: bool,
 }
 
-/// The Bandcamp scraper.
+/// What the Bandcamp actions share across requests: the operator's settings.
 #[derive(Debug, Clone, Copy, Default)]
-struct Bandcamp {
+pub struct Bandcamp {
     /// Whether URLs on artists' own domains are accepted (off unless the operator says so).
     allow_custom_domains: bool,
 }
 
-#[scraper_core::async_trait]
-impl Scraper for Bandcamp {
-    async fn scrape(
-        &self,
-        ctx: &Context,
-        action: &str,
-        params: &Params,
-    ) -> Result<Output, ScrapeError> {
-        match action {
-            "search" => {
-                let q = params.required_str("q")?;
-                let filter = params.str("type").unwrap_or("all");
-                search::search(ctx, q, filter, params.limit(), params.cursor()).await
-            }
-            "artist" => {
-                Output::item(&artist::artist(ctx, params, self.allow_custom_domains).await?)
-            }
-            "album" => {
-                let page = urls::parse_release_url(
-                    "url",
-                    params.required_str("url")?,
-                    "album",
-                    self.allow_custom_domains,
-                )?;
-                let response = api::site_page(ctx, &page, "url").await?;
-                let mut album = parse::tralbum::parse_album_page(&response.text())?;
-                album.url = album.url.or_else(|| Some(page.url.to_string()));
-                Output::item(&album)
-            }
-            "track" => {
-                let page = urls::parse_release_url(
-                    "url",
-                    params.required_str("url")?,
-                    "track",
-                    self.allow_custom_domains,
-                )?;
-                let response = api::site_page(ctx, &page, "url").await?;
-                let mut track = parse::tralbum::parse_track_page(&response.text())?;
-                track.url = track.url.or_else(|| Some(page.url.to_string()));
-                Output::item(&track)
-            }
-            other => Err(ScrapeError::internal(format!(
-                "bandcamp has no action '{other}'"
-            ))),
-        }
+impl SiteState for Bandcamp {
+    type Settings = Settings;
+
+    fn build(settings: Settings) -> Result<Self, String> {
+        Ok(Self {
+            allow_custom_domains: settings.allow_custom_domains,
+        })
     }
 }

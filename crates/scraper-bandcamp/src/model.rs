@@ -1,10 +1,11 @@
 //! The records the Bandcamp actions answer, with exactly the field names of docs/API.md (plus a
 //! few extra fields API.md allows). Ids are Bandcamp's own numbers; absent values are `null`.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// What a search hit is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A band or solo artist.
@@ -17,21 +18,8 @@ pub enum Kind {
     Track,
 }
 
-impl Kind {
-    /// The `type` filter of the search action this kind passes.
-    pub fn matches(self, filter: &str) -> bool {
-        match filter {
-            "artists" => self == Self::Artist,
-            "labels" => self == Self::Label,
-            "albums" => self == Self::Album,
-            "tracks" => self == Self::Track,
-            _ => true,
-        }
-    }
-}
-
 /// One search hit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct SearchItem {
     /// artist, label, album or track.
     #[serde(rename = "type")]
@@ -59,7 +47,7 @@ pub struct SearchItem {
 }
 
 /// An artist or label with its releases.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Artist {
     /// The band id.
     pub id: u64,
@@ -82,7 +70,7 @@ pub struct Artist {
 }
 
 /// A link of an artist.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Link {
     /// The text shown.
     pub title: Option<String>,
@@ -91,12 +79,13 @@ pub struct Link {
 }
 
 /// One release of an artist or label.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Release {
     /// The album's or track's id.
     pub id: u64,
     /// album or track.
     #[serde(rename = "type")]
+    #[schemars(extend("enum" = ["album", "track"]))]
     pub kind: &'static str,
     /// Its title.
     pub title: String,
@@ -111,7 +100,7 @@ pub struct Release {
 }
 
 /// An album page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Album {
     /// The album id.
     pub id: u64,
@@ -138,7 +127,7 @@ pub struct Album {
 }
 
 /// One track of an album.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct AlbumTrack {
     /// 1-based position on the album.
     pub position: u32,
@@ -153,7 +142,7 @@ pub struct AlbumTrack {
 }
 
 /// A track page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Track {
     /// The track id.
     pub id: u64,

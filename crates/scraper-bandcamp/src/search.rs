@@ -2,11 +2,13 @@
 //! each), resumed exactly by a cursor holding (page, index); the JSON search API serves a fresh
 //! search when the HTML page cannot be had, and then keeps serving that listing.
 
-use scraper_core::{Context, ErrorCode, Output, ScrapeError, cursor};
+use schemars::JsonSchema;
+use scraper_core::{Context, Cx, ErrorCode, Page, PageRequest, ScrapeError};
 use serde::{Deserialize, Serialize};
 
+use crate::Bandcamp;
 use crate::api;
-use crate::model::SearchItem;
+use crate::model::{Kind, SearchItem};
 
 /// HTML pages one call may read before it answers what it has (a narrow filter can need many).
 const MAX_PAGES_PER_CALL: u32 = 8;
@@ -14,15 +16,61 @@ const MAX_PAGES_PER_CALL: u32 = 8;
 /// The deepest HTML result page a cursor may point at (Bandcamp shows far fewer).
 const MAX_PAGE: u32 = 1_000;
 
-/// Where a listing continues.
+/// Parameters of `search`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub(crate) struct SearchParams {
+    /// What to search for.
+    q: String,
+    /// Which kind of hits to answer.
+    #[serde(default, rename = "type")]
+    kind: SearchType,
+}
+
+/// Which kind of hits a search answers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum SearchType {
+    /// Artists only.
+    Artists,
+    /// Labels only.
+    Labels,
+    /// Albums only.
+    Albums,
+    /// Tracks only.
+    Tracks,
+    /// Every kind.
+    #[default]
+    All,
+}
+
+impl SearchType {
+    /// Whether a hit of `kind` passes.
+    fn admits(self, kind: Kind) -> bool {
+        match self {
+            Self::Artists => kind == Kind::Artist,
+            Self::Labels => kind == Kind::Label,
+            Self::Albums => kind == Kind::Album,
+            Self::Tracks => kind == Kind::Track,
+            Self::All => true,
+        }
+    }
+
+    /// The HTML `item_type` that narrows the search upstream.
+    fn item_type(self) -> Option<&'static str> {
+        match self {
+            Self::Artists | Self::Labels => Some("b"),
+            Self::Albums => Some("a"),
+            Self::Tracks => Some("t"),
+            Self::All => None,
+        }
+    }
+}
+
+/// Where a listing continues (the core binds it to `q` and `type`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct State {
+pub(crate) struct Cursor {
     /// The source: `h` (HTML pages) or `a` (the JSON search API).
     s: Source,
-    /// The query, to refuse a cursor of another search.
-    q: String,
-    /// The type filter, likewise.
-    t: String,
     /// HTML: the 1-based page number.
     #[serde(default)]
     p: u32,
@@ -40,47 +88,44 @@ enum Source {
 }
 
 /// One answer: the hits and where the next page starts.
-type Found = (Vec<SearchItem>, Option<State>);
+type Found = (Vec<SearchItem>, Option<Cursor>);
 
-/// Runs a search for `q` narrowed to `filter` (artists, labels, albums, tracks or all).
+/// The search action: a search for `q` narrowed to `type`.
 pub(crate) async fn search(
-    ctx: &Context,
-    q: &str,
-    filter: &str,
-    limit: usize,
-    cursor: Option<&str>,
-) -> Result<Output, ScrapeError> {
-    let (items, next) = match cursor {
-        Some(text) => {
-            let state: State = cursor::decode(text)?;
-            if state.q != q || state.t != filter {
-                return Err(cursor_refused());
-            }
-            match state.s {
-                Source::Html if (1..=MAX_PAGE).contains(&state.p) => {
-                    html(ctx, q, filter, limit, state.p, state.i).await?
-                }
-                Source::Html => return Err(cursor_refused()),
-                Source::Api => api_search(ctx, q, filter, limit, state.i).await?,
-            }
-        }
-        None => match html(ctx, q, filter, limit, 1, 0).await {
+    cx: Cx<Bandcamp>,
+    p: SearchParams,
+    page: PageRequest<Cursor>,
+) -> Result<Page<SearchItem, Cursor>, ScrapeError> {
+    let (q, filter, limit) = (p.q.as_str(), p.kind, page.limit);
+    let (items, next) = match page.cursor {
+        Some(Cursor {
+            s: Source::Html,
+            p,
+            i,
+        }) if (1..=MAX_PAGE).contains(&p) => html(&cx, q, filter, limit, p, i).await?,
+        Some(Cursor {
+            s: Source::Html, ..
+        }) => return Err(cursor_refused()),
+        Some(Cursor {
+            s: Source::Api, i, ..
+        }) => api_search(&cx, q, filter, limit, i).await?,
+        None => match html(&cx, q, filter, limit, 1, 0).await {
             Ok(found) => found,
             Err(e) if falls_back(&e) => {
                 tracing::info!(target: "bandcamp", error = %e, "the HTML search failed; trying the JSON search API");
-                api_search(ctx, q, filter, limit, 0).await.map_err(|_| e)?
+                api_search(&cx, q, filter, limit, 0).await.map_err(|_| e)?
             }
             Err(e) => return Err(e),
         },
     };
-    let next = next.map(|state| cursor::encode(&state)).transpose()?;
-    Output::list(&items, next)
+    Ok(Page::new(items).next(next))
 }
 
+/// A cursor whose page is out of range: forged, since we never give out such a one.
 fn cursor_refused() -> ScrapeError {
     ScrapeError::invalid_param(
         "cursor",
-        "parameter 'cursor' is not a cursor of this search (its q or type differ)",
+        "parameter 'cursor' is not a cursor this service gave out",
     )
 }
 
@@ -96,35 +141,23 @@ fn falls_back(e: &ScrapeError) -> bool {
     )
 }
 
-/// The HTML `item_type` that narrows the search upstream.
-fn item_type(filter: &str) -> Option<&'static str> {
-    match filter {
-        "artists" | "labels" => Some("b"),
-        "albums" => Some("a"),
-        "tracks" => Some("t"),
-        _ => None,
-    }
-}
-
 async fn html(
     ctx: &Context,
     q: &str,
-    filter: &str,
+    filter: SearchType,
     limit: usize,
     first_page: u32,
     first_index: usize,
 ) -> Result<Found, ScrapeError> {
-    let state = |p: u32, i: usize| State {
+    let state = |p: u32, i: usize| Cursor {
         s: Source::Html,
-        q: q.to_owned(),
-        t: filter.to_owned(),
         p,
         i,
     };
     let mut out = Vec::with_capacity(limit);
     let (mut page, mut index) = (first_page, first_index);
     for fetched in 1..=MAX_PAGES_PER_CALL {
-        let parsed = match api::search_page(ctx, q, item_type(filter), page).await {
+        let parsed = match api::search_page(ctx, q, filter.item_type(), page).await {
             Ok(parsed) => parsed,
             Err(e) if out.is_empty() => return Err(e),
             Err(e) => {
@@ -135,13 +168,13 @@ async fn html(
         };
         let hits = &parsed.items;
         while index < hits.len() && out.len() < limit {
-            if hits[index].kind.matches(filter) {
+            if filter.admits(hits[index].kind) {
                 out.push(hits[index].clone());
             }
             index += 1;
         }
         if out.len() == limit {
-            let next_here = (index..hits.len()).find(|&j| hits[j].kind.matches(filter));
+            let next_here = (index..hits.len()).find(|&j| filter.admits(hits[j].kind));
             return Ok(match next_here {
                 Some(j) => (out, Some(state(page, j))),
                 None => (
@@ -165,7 +198,7 @@ async fn html(
 async fn api_search(
     ctx: &Context,
     q: &str,
-    filter: &str,
+    filter: SearchType,
     limit: usize,
     offset: usize,
 ) -> Result<Found, ScrapeError> {
@@ -174,14 +207,12 @@ async fn api_search(
     let hits: Vec<SearchItem> = api::autocomplete(ctx, q, "")
         .await?
         .into_iter()
-        .filter(|h| h.kind.matches(filter))
+        .filter(|h| filter.admits(h.kind))
         .collect();
     let page: Vec<SearchItem> = hits.iter().skip(offset).take(limit).cloned().collect();
     let next = offset + page.len();
-    let state = (next < hits.len()).then(|| State {
+    let state = (next < hits.len()).then_some(Cursor {
         s: Source::Api,
-        q: q.to_owned(),
-        t: filter.to_owned(),
         p: 0,
         i: next,
     });
@@ -194,15 +225,29 @@ mod tests {
 
     #[test]
     fn cursors_round_trip() {
-        let state = State {
+        let cursor = Cursor {
             s: Source::Html,
-            q: "C418".into(),
-            t: "all".into(),
             p: 2,
             i: 7,
         };
-        let text = cursor::encode(&state).unwrap();
-        assert_eq!(cursor::decode::<State>(&text).unwrap(), state);
-        assert!(cursor::decode::<State>("eyJzIjoieiJ9").is_err());
+        let json = serde_json::to_value(&cursor).unwrap();
+        assert_eq!(json, serde_json::json!({"s": "h", "p": 2, "i": 7}));
+        assert_eq!(serde_json::from_value::<Cursor>(json).unwrap(), cursor);
+        assert!(serde_json::from_value::<Cursor>(serde_json::json!({"s": "z"})).is_err());
+    }
+
+    #[test]
+    fn types_admit_their_kinds() {
+        let kinds = [Kind::Artist, Kind::Label, Kind::Album, Kind::Track];
+        let admitted = |t: SearchType| -> Vec<Kind> {
+            kinds.iter().copied().filter(|k| t.admits(*k)).collect()
+        };
+        assert_eq!(admitted(SearchType::All), kinds);
+        assert_eq!(admitted(SearchType::Artists), [Kind::Artist]);
+        assert_eq!(admitted(SearchType::Labels), [Kind::Label]);
+        assert_eq!(admitted(SearchType::Albums), [Kind::Album]);
+        assert_eq!(admitted(SearchType::Tracks), [Kind::Track]);
+        assert_eq!(SearchType::Labels.item_type(), Some("b"));
+        assert_eq!(SearchType::All.item_type(), None);
     }
 }

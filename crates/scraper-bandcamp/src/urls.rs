@@ -5,9 +5,6 @@
 use scraper_core::{ScrapeError, parse_site_url};
 use url::{Host, Url};
 
-/// Hosts of artists' and labels' Bandcamp sites.
-const BAND_HOSTS: &[&str] = &["*.bandcamp.com"];
-
 /// The environment variable that lets custom domains through.
 pub(crate) const CUSTOM_DOMAINS_VAR: &str = "TECHNO_SCRAPER_BANDCAMP_ALLOW_CUSTOM_DOMAINS";
 
@@ -54,7 +51,7 @@ pub(crate) fn parse_page_url(
     input: &str,
     allow_custom: bool,
 ) -> Result<PageUrl, ScrapeError> {
-    let (mut url, custom_host) = match parse_site_url(param, input, BAND_HOSTS) {
+    let (mut url, custom_host) = match parse_site_url(param, input, crate::SITE.url_hosts()) {
         Ok(url) => {
             if url.host_str() == Some("www.bandcamp.com") {
                 return Err(not_a_band_site(param));

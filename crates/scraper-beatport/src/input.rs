@@ -1,12 +1,12 @@
 //! Reading what clients send: ids given as numbers or as beatport.com URLs, search queries
-//! made acceptable to Beatport, and the opaque paging cursor.
+//! made acceptable to Beatport, and the paging cursor's state.
 
 use scraper_core::refs::looks_like_url;
-use scraper_core::{Params, ScrapeError, cursor, parse_site_url};
+use scraper_core::{PageRequest, ScrapeError, parse_site_url};
 use serde::{Deserialize, Serialize};
 
-/// Hosts whose URLs clients may give for an entity.
-const WEB_HOSTS: &[&str] = &["www.beatport.com", "beatport.com"];
+/// Hosts whose URLs clients may give for an entity (the API host is contacted, never named).
+pub const WEB_HOSTS: &[&str] = &["www.beatport.com", "beatport.com"];
 
 /// Deepest page a cursor may ask for.
 const MAX_PAGE: u32 = 10_000;
@@ -88,7 +88,8 @@ pub fn normalise_query(q: &str) -> String {
         .join(" ")
 }
 
-/// Where a listing continues: Beatport's own page number and page size.
+/// Where a listing continues: Beatport's own page number and page size. This is the cursor
+/// state of the list actions; the core encodes it and binds it to the action and its parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageCursor {
     /// Beatport page number (1-based).
@@ -100,16 +101,18 @@ pub struct PageCursor {
 }
 
 impl PageCursor {
-    /// The page to fetch: the first one of `limit` records, or the one the cursor names.
-    pub fn from_params(params: &Params) -> Result<Self, ScrapeError> {
-        let limit = u32::try_from(params.limit()).unwrap_or(1).clamp(1, 100);
-        let Some(text) = params.cursor() else {
+    /// The page to fetch: the first one of `limit` records, or the one the cursor names. A
+    /// cursor out of range (page above 10 000, page size outside 1-100: it can be forged) is
+    /// refused; with another limit than its own, it continues where it points when a page of
+    /// the new size starts there.
+    pub fn resolve(request: &PageRequest<PageCursor>) -> Result<Self, ScrapeError> {
+        let limit = u32::try_from(request.limit).unwrap_or(1).clamp(1, 100);
+        let Some(cursor) = request.cursor else {
             return Ok(Self {
                 page: 1,
                 per_page: limit,
             });
         };
-        let cursor: Self = cursor::decode(text)?;
         if cursor.page == 0
             || cursor.page > MAX_PAGE
             || cursor.per_page == 0
@@ -143,7 +146,7 @@ impl PageCursor {
 
     /// Offset of this page's first record (0-based).
     pub fn offset(self) -> u64 {
-        u64::from(self.page - 1) * u64::from(self.per_page)
+        u64::from(self.page.saturating_sub(1)) * u64::from(self.per_page)
     }
 
     /// Whether records follow a page of this cursor that held `got` records, from Beatport's
@@ -156,15 +159,11 @@ impl PageCursor {
     }
 
     /// The cursor of the following page, when there may be one.
-    pub fn next(self) -> Result<Option<String>, ScrapeError> {
-        if self.page >= MAX_PAGE {
-            return Ok(None);
-        }
-        cursor::encode(&Self {
+    pub fn next(self) -> Option<Self> {
+        (self.page < MAX_PAGE).then_some(Self {
             page: self.page + 1,
             per_page: self.per_page,
         })
-        .map(Some)
     }
 }
 
@@ -215,6 +214,67 @@ mod tests {
             assert_eq!(err.code(), ErrorCode::InvalidParams, "{bad}");
             assert_eq!(err.param(), Some("id"), "{bad}");
         }
+    }
+
+    fn resolve(limit: usize, cursor: Option<(u32, u32)>) -> Result<PageCursor, ScrapeError> {
+        PageCursor::resolve(&PageRequest {
+            limit,
+            cursor: cursor.map(|(page, per_page)| PageCursor { page, per_page }),
+        })
+    }
+
+    fn at(page: u32, per_page: u32) -> PageCursor {
+        PageCursor { page, per_page }
+    }
+
+    #[test]
+    fn cursors_are_checked_and_continue_under_another_limit() {
+        assert_eq!(resolve(30, None).unwrap(), at(1, 30));
+        assert_eq!(resolve(25, Some((2, 25))).unwrap(), at(2, 25));
+        assert_eq!(
+            resolve(5, Some((2, 20))).unwrap(),
+            at(5, 5),
+            "20 in, pages of 5"
+        );
+        assert_eq!(
+            resolve(40, Some((3, 20))).unwrap(),
+            at(2, 40),
+            "40 in, pages of 40"
+        );
+        assert_eq!(resolve(100, Some((10_000, 100))).unwrap(), at(10_000, 100));
+        for forged in [(0, 20), (10_001, 20), (2, 0), (2, 101), (u32::MAX, 100)] {
+            let err = resolve(20, Some(forged)).unwrap_err();
+            assert_eq!(
+                (err.param(), err.to_string().as_str()),
+                (
+                    Some("cursor"),
+                    "parameter 'cursor' is not a cursor this service gave out"
+                ),
+                "{forged:?}"
+            );
+        }
+        let err = resolve(10, Some((2, 25))).unwrap_err();
+        assert_eq!(err.param(), Some("limit"));
+        assert_eq!(
+            err.to_string(),
+            "this cursor continues after 25 items, which is no whole number of pages of 10: pass limit=25 (or a divisor of 25) with it"
+        );
+        // A page of the new size past page 10 000 is refused the same way.
+        let err = resolve(1, Some((10_000, 100))).unwrap_err();
+        assert_eq!(err.param(), Some("limit"));
+    }
+
+    #[test]
+    fn the_next_page_and_whether_there_is_one() {
+        assert_eq!(at(1, 20).next(), Some(at(2, 20)));
+        assert_eq!(at(10_000, 20).next(), None);
+        assert_eq!(at(3, 20).offset(), 40);
+        assert!(at(1, 20).has_more(20, Some(21), None));
+        assert!(!at(2, 20).has_more(20, Some(40), Some("x")));
+        assert!(!at(1, 20).has_more(0, Some(100), None));
+        assert!(at(1, 20).has_more(20, None, Some("next")));
+        assert!(!at(1, 20).has_more(19, None, Some("next")));
+        assert!(!at(1, 20).has_more(20, None, Some(" ")));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The records Beatport answers, with exactly the field names of docs/API.md, and the small
 //! normalisations every upstream shape shares (URLs, artwork sizes, dates).
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Number;
 
@@ -14,7 +15,7 @@ pub const ARTWORK_SIZE: u32 = 1400;
 pub const PICTURE_SIZE: u32 = 500;
 
 /// A named Beatport entity: artist, remixer, label, release or genre.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Entity {
     /// Beatport's numeric id.
     pub id: u64,
@@ -23,7 +24,7 @@ pub struct Entity {
 }
 
 /// A price as Beatport shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Price {
     /// The amount (`1.69`).
     pub value: Option<Number>,
@@ -34,10 +35,11 @@ pub struct Price {
 }
 
 /// A track, from any of Beatport's shapes.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Track {
     /// `"track"` in search results (where items of several types mix), absent elsewhere.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["track"]))]
     pub kind: Option<&'static str>,
     /// Chart position (Top 100) or position on its release; absent elsewhere.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -79,10 +81,11 @@ pub struct Track {
 }
 
 /// A release (single, EP, album, compilation).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Release {
     /// `"release"` in search results, absent elsewhere.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["release"]))]
     pub kind: Option<&'static str>,
     /// Beatport's numeric release id.
     pub id: u64,
@@ -116,10 +119,11 @@ pub struct Release {
 }
 
 /// An artist or label in search results.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Profile {
     /// `"artist"` or `"label"`.
     #[serde(rename = "type")]
+    #[schemars(extend("enum" = ["artist", "label"]))]
     pub kind: &'static str,
     /// Beatport's numeric id.
     pub id: u64,
@@ -132,7 +136,7 @@ pub struct Profile {
 }
 
 /// One search result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum SearchItem {
     /// A track.
@@ -144,7 +148,7 @@ pub enum SearchItem {
 }
 
 /// A genre of the `genres` list.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Genre {
     /// Beatport's numeric genre id (`6`).
     pub id: u64,

@@ -1,12 +1,12 @@
-//! The anonymous API token: every Beatport page carries one (`anonSession`); it is kept in
-//! memory, shared by all requests, reused until a minute before it expires, and dropped after a
-//! 401 so the next use takes a fresh one. Refreshes are serialised: concurrent scrapes that
-//! find no valid token wait for one page fetch instead of each fetching their own.
+//! The anonymous API token: every Beatport page carries one (`anonSession`). It is a core
+//! [`Credential`] in the site's state — shared by all requests, fetched by one request while the
+//! others wait, reused until a minute before it expires, replaced once after a 401 — and this
+//! module says how long a page's token lives.
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use scraper_core::Credential;
 
 use crate::parse::next_data::AnonSession;
 
@@ -16,56 +16,18 @@ pub const MARGIN: Duration = Duration::from_secs(60);
 /// Lifetime assumed when a page does not say (`expires_in` missing).
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(600);
 
-/// One anonymous token and when it stops working.
-#[derive(Debug, Clone)]
-struct Token {
-    value: Arc<str>,
-    expires_at: Instant,
+/// The site's empty token slot, named `anonymous token` in logs.
+pub fn credential() -> Credential<String> {
+    Credential::new("anonymous token").margin(MARGIN)
 }
 
-/// The process's token, and the lock that serialises refreshes.
-#[derive(Debug, Default)]
-pub struct Tokens {
-    slot: Mutex<Option<Token>>,
-    /// Held while a page is fetched for a new token.
-    pub refreshing: tokio::sync::Mutex<()>,
-}
-
-impl Tokens {
-    /// The token, while it is valid for at least [`MARGIN`] more.
-    pub fn current(&self) -> Option<Arc<str>> {
-        let slot = self.slot.lock().ok()?;
-        let token = slot.as_ref()?;
-        (token.expires_at.saturating_duration_since(Instant::now()) > MARGIN)
-            .then(|| token.value.clone())
-    }
-
-    /// Keeps the token of a page when it outlives the one held; answers the page's token.
-    pub fn offer(&self, session: &AnonSession) -> Arc<str> {
-        let value: Arc<str> = Arc::from(session.access_token.trim());
-        let expires_at = Instant::now() + lifetime(session, Utc::now());
-        if let Ok(mut slot) = self.slot.lock() {
-            let better = slot
-                .as_ref()
-                .is_none_or(|held| expires_at > held.expires_at || held.value == value);
-            if better {
-                *slot = Some(Token {
-                    value: value.clone(),
-                    expires_at,
-                });
-            }
-        }
-        value
-    }
-
-    /// Drops `value` after Beatport refused it (a newer token is kept).
-    pub fn invalidate(&self, value: &str) {
-        if let Ok(mut slot) = self.slot.lock()
-            && slot.as_ref().is_some_and(|held| &*held.value == value)
-        {
-            *slot = None;
-        }
-    }
+/// A page's token and how long it lives from now: what [`Credential::offer`] and the fetch of
+/// [`Credential::get`] take.
+pub fn of_session(session: &AnonSession) -> (String, Option<Duration>) {
+    (
+        session.access_token.trim().to_owned(),
+        Some(lifetime(session, Utc::now())),
+    )
 }
 
 /// How long a page's token stays valid from `now`: `expires_in` counted from its `create_date`
@@ -145,25 +107,38 @@ mod tests {
     }
 
     #[test]
-    fn tokens_are_kept_refused_and_replaced() {
-        let tokens = Tokens::default();
-        assert!(tokens.current().is_none());
-        assert_eq!(&*tokens.offer(&session("a", Some(36000.0), None)), "a");
-        assert_eq!(tokens.current().as_deref(), Some("a"));
-        tokens.offer(&session("short", Some(30.0), None));
+    fn page_tokens_are_kept_refused_and_replaced() {
+        let offer = |c: &Credential<String>, s: AnonSession| {
+            let (value, lifetime) = of_session(&s);
+            c.offer(value, lifetime)
+        };
+        let token = credential();
+        assert!(token.current().is_none());
         assert_eq!(
-            tokens.current().as_deref(),
+            *offer(&token, session(" a ", Some(36000.0), None)),
+            "a",
+            "trimmed"
+        );
+        assert_eq!(token.current().as_deref().map(String::as_str), Some("a"));
+        offer(&token, session("short", Some(30.0), None));
+        assert_eq!(
+            token.current().as_deref().map(String::as_str),
             Some("a"),
             "a shorter-lived token does not replace a longer one"
         );
-        tokens.invalidate("other");
-        assert_eq!(tokens.current().as_deref(), Some("a"));
-        tokens.invalidate("a");
-        assert!(tokens.current().is_none());
-        tokens.offer(&session("soon", Some(30.0), None));
+        token.invalidate(&"other".to_owned());
+        assert!(token.current().is_some());
+        token.invalidate(&"a".to_owned());
+        assert!(token.current().is_none());
+        assert_eq!(
+            *offer(&token, session("soon", Some(30.0), None)),
+            "soon",
+            "a page's token is answered to be used at once"
+        );
         assert!(
-            tokens.current().is_none(),
+            token.current().is_none(),
             "a token about to expire is not reused"
         );
+        assert!(!format!("{token:?}").contains("soon"));
     }
 }

@@ -1,26 +1,22 @@
 //! Talking to Beatport: pages of www.beatport.com, and `api.beatport.com/v4` with the pages'
-//! anonymous token (taken when needed, reused, replaced after a 401), with every status read
-//! the Beatport way (403 "Territory" is `not_found`, a challenge page is `blocked`).
+//! anonymous token (the site state's [`Credential`](scraper_core::Credential): taken from a page
+//! when none is valid, reused, replaced once after a 401), with every status read the Beatport
+//! way (403 "Territory" is `not_found`, a challenge page is `blocked`).
 
 use std::sync::Arc;
 
-use scraper_core::{Context, Request, Response, ScrapeError, walls};
+use scraper_core::{Context, Cx, Request, Response, ScrapeError, walls};
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use crate::Beatport;
 use crate::model::WEB;
 use crate::parse::next_data::AnonSession;
 use crate::parse::pages;
-use crate::token::Tokens;
+use crate::token;
 
 /// Base of the catalog API.
 pub const API: &str = "https://api.beatport.com/v4/catalog";
-
-/// The site's upstream state: the shared anonymous token.
-#[derive(Debug, Default)]
-pub struct Upstream {
-    tokens: Tokens,
-}
 
 /// `GET` of a www.beatport.com page; `what` names it for errors ("Beatport release 42").
 pub async fn page(ctx: &Context, url: &str, what: &str) -> Result<String, ScrapeError> {
@@ -61,99 +57,89 @@ fn detail(response: &Response) -> Option<String> {
         .filter(|d| !d.trim().is_empty())
 }
 
-impl Upstream {
-    /// Keeps the token a page carried (pages fetched for their content give it for free);
-    /// answers it, to be used right away whatever its remaining lifetime.
-    pub fn offer(&self, session: Option<&AnonSession>) -> Option<Arc<str>> {
-        session.map(|s| self.tokens.offer(s))
-    }
+/// Keeps the token a page carried (pages fetched for their content give it for free) when it
+/// outlives the one held; answers it, to be used right away whatever its remaining lifetime.
+pub fn offer(state: &Beatport, session: Option<&AnonSession>) -> Option<Arc<String>> {
+    session.map(|s| {
+        let (value, lifetime) = token::of_session(s);
+        state.token.offer(value, lifetime)
+    })
+}
 
-    /// Whether a valid token is held (an API call then needs no page first).
-    pub fn has_token(&self) -> bool {
-        self.tokens.current().is_some()
-    }
+/// Whether a valid token is held (an API call then needs no page first).
+pub fn has_token(state: &Beatport) -> bool {
+    state.token.current().is_some()
+}
 
-    /// A valid token: the held one, else one from `token_page` (fetched once however many
-    /// scrapes wait for it).
-    async fn token(
-        &self,
-        ctx: &Context,
-        token_page: &str,
-        what: &str,
-    ) -> Result<Arc<str>, ScrapeError> {
-        if let Some(token) = self.tokens.current() {
-            return Ok(token);
-        }
-        let _refreshing = self.tokens.refreshing.lock().await;
-        if let Some(token) = self.tokens.current() {
-            return Ok(token);
-        }
-        let html = page(ctx, token_page, what).await?;
-        let session = pages::anon_session(&html)?.ok_or_else(|| {
-            ScrapeError::changed("the beatport page carries no anonymous session (anonSession)")
-        })?;
-        Ok(self.tokens.offer(&session))
-    }
+/// The token of `token_page`, fetched for it.
+async fn token_from(
+    ctx: &Context,
+    token_page: &str,
+    what: &str,
+) -> Result<(String, Option<std::time::Duration>), ScrapeError> {
+    let html = page(ctx, token_page, what).await?;
+    let session = pages::anon_session(&html)?.ok_or_else(|| {
+        ScrapeError::changed("the beatport page carries no anonymous session (anonSession)")
+    })?;
+    Ok(token::of_session(&session))
+}
 
-    /// `GET` of a catalog API URL with the anonymous token, as JSON. `fresh` is a token the
-    /// caller just took from a page; `token_page` is the page to take one from when no valid
-    /// token is held; `what` names the entity for errors.
-    pub async fn api<T: DeserializeOwned>(
-        &self,
-        ctx: &Context,
-        url: &Url,
-        fresh: Option<Arc<str>>,
-        token_page: &str,
-        what: &str,
-    ) -> Result<T, ScrapeError> {
-        let mut token = match fresh {
-            Some(token) => token,
-            None => self.token(ctx, token_page, what).await?,
-        };
-        let mut refreshed = false;
-        loop {
-            let request = Request::get_url(url.clone())
-                .header("accept", "application/json")
-                .header("authorization", format!("Bearer {token}"))
-                .header("origin", WEB)
-                .header("referer", format!("{WEB}/"));
-            let response = ctx.fetch(request).await?;
-            match response.status() {
-                200..=299 => return response.json(),
-                401 if !refreshed => {
-                    tracing::info!(
-                        site = "beatport",
-                        "the anonymous token was refused; taking a fresh one"
-                    );
-                    self.tokens.invalidate(&token);
-                    token = self.token(ctx, token_page, what).await?;
-                    refreshed = true;
-                }
-                401 => {
-                    return Err(ScrapeError::blocked(
-                        "beatport refused a fresh anonymous token (HTTP 401)",
-                    ));
-                }
-                403 => {
-                    let detail = detail(&response);
-                    if let Some(detail) =
-                        detail.filter(|d| d.to_ascii_lowercase().contains("territory"))
-                    {
-                        return Err(ScrapeError::not_found(format!(
-                            "{what} is not available here: {detail}"
-                        )));
-                    }
-                    walls::ensure_not_challenged("beatport", &response.text(), false)?;
-                    return Err(ScrapeError::blocked(format!(
-                        "beatport refused access to {what} (HTTP 403)"
+/// `GET` of a catalog API URL with the anonymous token, as JSON. `fresh` is a token the caller
+/// just took from a page; `token_page` is the page to take one from when no valid token is held
+/// (fetched once however many scrapes wait for it); `what` names the entity for errors.
+pub async fn api<T: DeserializeOwned>(
+    cx: &Cx<Beatport>,
+    url: &Url,
+    fresh: Option<Arc<String>>,
+    token_page: &str,
+    what: &str,
+) -> Result<T, ScrapeError> {
+    let credential = &cx.state().token;
+    let mut token = match fresh {
+        Some(token) => token,
+        None => credential.get(|| token_from(cx, token_page, what)).await?,
+    };
+    let mut refreshed = false;
+    loop {
+        let request = Request::get_url(url.clone())
+            .header("accept", "application/json")
+            .header("authorization", format!("Bearer {token}"))
+            .header("origin", WEB)
+            .header("referer", format!("{WEB}/"));
+        let response = cx.fetch(request).await?;
+        match response.status() {
+            200..=299 => return response.json(),
+            401 if !refreshed => {
+                token = credential
+                    .refresh(&token, || token_from(cx, token_page, what))
+                    .await?;
+                refreshed = true;
+            }
+            401 => {
+                credential.invalidate(&token);
+                return Err(ScrapeError::blocked(
+                    "beatport refused a fresh anonymous token (HTTP 401)",
+                ));
+            }
+            403 => {
+                let detail = detail(&response);
+                if let Some(detail) =
+                    detail.filter(|d| d.to_ascii_lowercase().contains("territory"))
+                {
+                    return Err(ScrapeError::not_found(format!(
+                        "{what} is not available here: {detail}"
                     )));
                 }
-                404 | 410 => return Err(ScrapeError::not_found(format!("{what} does not exist"))),
-                status => {
-                    return Err(ScrapeError::changed(format!(
-                        "beatport answered HTTP {status} for {what}"
-                    )));
-                }
+                walls::ensure_not_challenged("beatport", &response.text(), false)?;
+                return Err(ScrapeError::blocked(format!(
+                    "beatport refused access to {what} (HTTP 403)"
+                )));
+            }
+            404 | 410 => return Err(ScrapeError::not_found(format!("{what} does not exist"))),
+            status => {
+                return Err(ScrapeError::changed(format!(
+                    "beatport answered HTTP {status} for {what}"
+                )));
             }
         }
     }

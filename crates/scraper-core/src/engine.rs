@@ -1,6 +1,9 @@
-//! The engine: the one path every scrape takes, whether it comes from the HTTP gateway or the
-//! CLI — find the site and action, validate, check configuration, serve from cache or run the
-//! scraper under its deadline with panics contained, and shape the answer.
+//! The engine: the one path every scrape takes, whether it comes from the HTTP gateway, MCP or
+//! the CLI — find the site and action, validate, check configuration, serve from cache or run
+//! the action under its deadline with panics contained, and shape the answer.
+
+mod answer;
+mod cache;
 
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
@@ -9,19 +12,21 @@ use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
 use futures::FutureExt as _;
-use moka::Expiry;
-use moka::future::Cache;
-use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::Map;
 use tokio::time::Instant;
 
-use crate::describe::{ActionDescription, ActionKind, SiteDescription};
+pub use answer::{Call, Failure, Meta, Success};
+use cache::{AnswerCache, Cached};
+
+use crate::action::{Invocation, Output};
+use crate::context::Context;
 use crate::error::ScrapeError;
 use crate::http::{HttpClient, HttpSettings};
-use crate::params::{Params, RawParams};
-use crate::registry::Registration;
-use crate::scraper::{Context, Output, Scraper};
+use crate::paging;
+use crate::params::{RawParams, Validated};
+use crate::registry::{ActionSpec, Registration, SiteSpec};
 use crate::settings::SiteSettings;
+use crate::site::{AnyState, SiteDescription};
 
 /// How the engine runs scrapes.
 #[derive(Debug, Clone)]
@@ -44,124 +49,53 @@ impl Default for EngineSettings {
     }
 }
 
-/// A registered site, built and configured.
+/// A registered site, built with its settings.
 pub struct Site {
-    /// Its description.
-    pub description: &'static SiteDescription,
+    /// Its description and types.
+    pub spec: SiteSpec,
     /// Its settings.
-    pub settings: Arc<SiteSettings>,
-    scraper: Box<dyn Scraper>,
+    pub settings: SiteSettings,
+    /// Its state; `None` while required settings are missing.
+    state: Option<AnyState>,
+}
+
+impl Site {
+    /// Its description.
+    pub fn description(&self) -> &'static SiteDescription {
+        self.spec.description
+    }
+
+    /// Whether every required setting is set.
+    pub fn is_configured(&self) -> bool {
+        self.state.is_some()
+    }
+
+    /// The error every action answers while the site is not configured.
+    pub fn not_configured(&self) -> Option<ScrapeError> {
+        if self.state.is_some() {
+            return None;
+        }
+        let desc = self.description();
+        let vars: Vec<_> = self
+            .settings
+            .missing()
+            .iter()
+            .map(|m| desc.setting_env_var(m))
+            .collect();
+        Some(ScrapeError::NotConfigured(format!(
+            "{} needs {} to be set",
+            desc.slug,
+            vars.join(" and ")
+        )))
+    }
 }
 
 impl std::fmt::Debug for Site {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Site")
-            .field("slug", &self.description.slug)
+            .field("slug", &self.description().slug)
             .field("settings", &self.settings)
-            .finish()
-    }
-}
-
-/// One scrape asked for.
-#[derive(Debug, Clone, Default)]
-pub struct Call {
-    /// The site slug from the request.
-    pub site: String,
-    /// The action name from the request.
-    pub action: String,
-    /// The parameters as sent.
-    pub params: RawParams,
-    /// The request's id, for logs.
-    pub request_id: String,
-    /// Skip the cache (the client sent `Cache-Control: no-cache`).
-    pub bypass_cache: bool,
-}
-
-/// `meta` of a successful answer.
-#[derive(Debug, Clone, Serialize)]
-pub struct Meta {
-    /// The site slug.
-    pub site: &'static str,
-    /// The action name.
-    pub action: &'static str,
-    /// Whether the answer came from the cache.
-    pub cached: bool,
-    /// When the data was fetched upstream (RFC 3339, UTC).
-    pub fetched_at: String,
-    /// The most attempts any one upstream request needed (1 = no retry).
-    pub attempts: u32,
-    /// Upstream requests sent for this answer, retries included (0 when cached).
-    pub upstream_requests: u32,
-    /// Site-specific members (`total_results`, ...).
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// A successful scrape.
-#[derive(Debug, Clone)]
-pub struct Success {
-    /// The site's description.
-    pub site: &'static SiteDescription,
-    /// The action's description.
-    pub action: &'static ActionDescription,
-    /// The validated parameters (to build `next_url`).
-    pub params: Params,
-    /// The record or the list.
-    pub data: Value,
-    /// The next page's cursor (list actions).
-    pub next_cursor: Option<String>,
-    /// `meta`.
-    pub meta: Meta,
-}
-
-impl Success {
-    /// The response body of the public API; `next_url` is the absolute URL of the next page.
-    /// Consumes the answer, so the data is moved into the body, never copied.
-    pub fn into_body(self, next_url: Option<&str>) -> Value {
-        let mut body = Map::new();
-        body.insert("data".into(), self.data);
-        if self.action.kind == ActionKind::List {
-            body.insert("next_cursor".into(), json!(self.next_cursor));
-            body.insert("next_url".into(), json!(next_url));
-        }
-        body.insert("meta".into(), json!(self.meta));
-        Value::Object(body)
-    }
-}
-
-/// A failed scrape, with what is known of where it failed.
-#[derive(Debug, Clone)]
-pub struct Failure {
-    /// Why.
-    pub error: ScrapeError,
-    /// The site, as asked.
-    pub site: Option<String>,
-    /// The action, as asked.
-    pub action: Option<String>,
-    /// The most attempts any one upstream request needed.
-    pub attempts: u32,
-}
-
-#[derive(Debug)]
-struct Cached {
-    data: Value,
-    next_cursor: Option<String>,
-    extra: Map<String, Value>,
-    fetched_at: String,
-    ttl: Duration,
-    weight: u32,
-}
-
-struct PerEntryTtl;
-
-impl Expiry<String, Arc<Cached>> for PerEntryTtl {
-    fn expire_after_create(
-        &self,
-        _: &String,
-        value: &Arc<Cached>,
-        _: std::time::Instant,
-    ) -> Option<Duration> {
-        Some(value.ttl)
+            .finish_non_exhaustive()
     }
 }
 
@@ -169,7 +103,7 @@ impl Expiry<String, Arc<Cached>> for PerEntryTtl {
 pub struct Engine {
     sites: Vec<Site>,
     http: HttpClient,
-    cache: Option<Cache<String, Arc<Cached>>>,
+    cache: Option<AnswerCache>,
     deadline: Duration,
 }
 
@@ -182,9 +116,18 @@ impl std::fmt::Debug for Engine {
     }
 }
 
+/// A call resolved against the registry.
+struct Resolved<'a> {
+    site: &'a Site,
+    action: &'a ActionSpec,
+    params: Validated,
+    binding: [u8; 8],
+}
+
 impl Engine {
     /// Builds every site of `regs` with its settings (`site_settings`: slug → name → value).
-    /// Fails on a malformed registry, settings for an unknown site or setting, or a bad value.
+    /// Fails on a malformed registry, settings for an unknown site or setting, a bad value, or a
+    /// site whose state cannot be built.
     pub fn new(
         regs: &[&'static Registration],
         settings: EngineSettings,
@@ -202,26 +145,28 @@ impl Engine {
         let empty = BTreeMap::new();
         let mut sites = Vec::with_capacity(regs.len());
         for reg in regs {
+            let spec = crate::registry::spec(reg.site)?;
             let given = site_settings.get(reg.site.slug).unwrap_or(&empty);
-            let resolved = Arc::new(SiteSettings::resolve(reg.site, given)?);
-            let scraper = (reg.build)(&resolved)
-                .map_err(|why| format!("{} could not start: {why}", reg.site.slug))?;
+            let settings = SiteSettings::resolve(reg.site, spec.settings.clone(), given)?;
+            let state = if settings.is_configured() {
+                Some(
+                    (reg.site.build)(settings.to_object())
+                        .map_err(|why| format!("{} could not start: {why}", reg.site.slug))?,
+                )
+            } else {
+                None
+            };
             sites.push(Site {
-                description: reg.site,
-                settings: resolved,
-                scraper,
+                spec,
+                settings,
+                state,
             });
         }
-        sites.sort_by_key(|s| s.description.slug);
+        sites.sort_by_key(|s| s.description().slug);
         let http = HttpClient::new(settings.http)
             .map_err(|e| format!("the upstream HTTP client could not start: {e}"))?;
-        let cache = (settings.cache_max_bytes > 0).then(|| {
-            Cache::builder()
-                .max_capacity(settings.cache_max_bytes)
-                .weigher(|_: &String, v: &Arc<Cached>| v.weight)
-                .expire_after(PerEntryTtl)
-                .build()
-        });
+        let cache =
+            (settings.cache_max_bytes > 0).then(|| AnswerCache::new(settings.cache_max_bytes));
         Ok(Self {
             sites,
             http,
@@ -237,7 +182,7 @@ impl Engine {
 
     /// The site with that slug.
     pub fn site(&self, slug: &str) -> Option<&Site> {
-        self.sites.iter().find(|s| s.description.slug == slug)
+        self.sites.iter().find(|s| s.description().slug == slug)
     }
 
     /// The shared upstream client.
@@ -245,68 +190,53 @@ impl Engine {
         &self.http
     }
 
+    /// The deadline of one scrape.
+    pub fn deadline(&self) -> Duration {
+        self.deadline
+    }
+
     /// Runs one scrape.
     pub async fn execute(&self, call: Call) -> Result<Success, Failure> {
         let Call {
-            site: site_name,
-            action: action_name,
-            params: raw_params,
+            site,
+            action,
+            params,
             request_id,
             bypass_cache,
         } = call;
         let fail = |error: ScrapeError, attempts: u32| Failure {
             error,
-            site: Some(site_name.clone()),
-            action: Some(action_name.clone()),
+            site: Some(site.clone()),
+            action: Some(action.clone()),
             attempts,
         };
-        let Some(site) = self.site(&site_name) else {
-            let known: Vec<_> = self.sites.iter().map(|s| s.description.slug).collect();
-            return Err(fail(
-                ScrapeError::UnknownSite {
-                    site: site_name.clone(),
-                    known: known.join(", "),
-                },
-                0,
-            ));
-        };
-        let desc = site.description;
-        let Some(action) = desc.action(&action_name) else {
-            let known: Vec<_> = desc.actions.iter().map(|a| a.name).collect();
-            let error = ScrapeError::UnknownAction {
-                site: desc.slug.to_owned(),
-                action: action_name.clone(),
-                known: known.join(", "),
-            };
-            return Err(fail(error, 0));
-        };
-        let params = Params::validate(action, raw_params).map_err(|e| fail(e, 0))?;
-        let missing = site.settings.missing();
-        if !missing.is_empty() {
-            let vars: Vec<_> = missing.iter().map(|m| desc.setting_env_var(m)).collect();
-            return Err(fail(
-                ScrapeError::NotConfigured(format!(
-                    "{} needs {} to be set",
-                    desc.slug,
-                    vars.join(" and ")
-                )),
-                0,
-            ));
-        }
-        let key = format!("{}/{}?{}", desc.slug, action.name, params.canonical());
-        let cache = self.cache.as_ref().filter(|_| !action.cache_ttl.is_zero());
+        let resolved = self
+            .resolve(&site, &action, params)
+            .map_err(|e| fail(e, 0))?;
+        let desc = resolved.site.description();
+        let action_desc = resolved.action.description;
+        let key = format!(
+            "{}/{}?{}",
+            desc.slug,
+            action_desc.name,
+            resolved.params.canonical()
+        );
+        let cache = self
+            .cache
+            .as_ref()
+            .filter(|_| !action_desc.cache_ttl.is_zero());
         if let (Some(cache), false) = (cache, bypass_cache)
             && let Some(hit) = cache.get(&key).await
         {
             return Ok(Success {
                 site: desc,
-                action,
-                params,
+                action: action_desc,
+                params: resolved.params,
                 data: hit.data.clone(),
                 next_cursor: hit.next_cursor.clone(),
                 meta: Meta {
                     site: desc.slug,
-                    action: action.name,
+                    action: action_desc.name,
                     cached: true,
                     fetched_at: hit.fetched_at.clone(),
                     attempts: 0,
@@ -315,108 +245,168 @@ impl Engine {
                 },
             });
         }
-
-        let fetched_at = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
-        let ctx = Context::new(
+        let fetched_at: Arc<str> = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true).into();
+        let context = Context::new(
             desc,
-            action,
+            action_desc,
             self.http.clone(),
-            site.settings.clone(),
             Instant::now() + self.deadline,
             request_id.as_str(),
         );
-        let run = AssertUnwindSafe(site.scraper.scrape(&ctx, action.name, &params)).catch_unwind();
-        // The HTTP layer keeps the deadline itself; this catches a scraper that does not return.
-        let outcome = tokio::time::timeout(self.deadline + Duration::from_secs(1), run).await;
-        let attempts = ctx.stats().attempts();
-        let output = match outcome {
-            Err(_) => {
+        let outcome = self.run(&resolved, &context).await;
+        let attempts = context.stats().attempts();
+        let (data, next_cursor, extra) = match outcome {
+            Ok(Output::Item(record)) => (Arc::from(record), None, Map::new()),
+            Ok(Output::List {
+                items, next, meta, ..
+            }) => {
+                let cursor = next
+                    .map(|state| paging::encode(resolved.binding, &state))
+                    .transpose()
+                    .map_err(|e| {
+                        fail(self.internal(desc, action_desc, &request_id, e), attempts)
+                    })?;
+                (Arc::from(items), cursor, meta)
+            }
+            Err(e) => {
                 return Err(fail(
-                    ScrapeError::UpstreamTimeout(format!(
-                        "{} did not finish within the {} s deadline",
-                        desc.slug,
-                        self.deadline.as_secs()
-                    )),
+                    self.internal(desc, action_desc, &request_id, e),
                     attempts,
                 ));
             }
+        };
+        let extra = Arc::new(extra);
+        if let Some(cache) = cache {
+            let entry = Cached {
+                data: Arc::clone(&data),
+                next_cursor: next_cursor.clone(),
+                extra: extra.clone(),
+                fetched_at: fetched_at.clone(),
+                ttl: action_desc.cache_ttl,
+            };
+            cache.insert(key, entry).await;
+        }
+        Ok(Success {
+            site: desc,
+            action: action_desc,
+            params: resolved.params,
+            data,
+            next_cursor,
+            meta: Meta {
+                site: desc.slug,
+                action: action_desc.name,
+                cached: false,
+                fetched_at,
+                attempts,
+                upstream_requests: context.stats().requests(),
+                extra,
+            },
+        })
+    }
+
+    /// Finds the site and the action, validates the parameters and the cursor, and checks that
+    /// the site is configured.
+    fn resolve(
+        &self,
+        site: &str,
+        action: &str,
+        raw: RawParams,
+    ) -> Result<Resolved<'_>, ScrapeError> {
+        let Some(found) = self.site(site) else {
+            let known: Vec<_> = self.sites.iter().map(|s| s.description().slug).collect();
+            return Err(ScrapeError::UnknownSite {
+                site: site.to_owned(),
+                known: known.join(", "),
+            });
+        };
+        let Some(spec) = found.spec.action(action) else {
+            let known: Vec<_> = found
+                .spec
+                .actions
+                .iter()
+                .map(|a| a.description.name)
+                .collect();
+            return Err(ScrapeError::UnknownAction {
+                site: site.to_owned(),
+                action: action.to_owned(),
+                known: known.join(", "),
+            });
+        };
+        let params = Validated::validate(&spec.rules, raw)?;
+        let binding = paging::binding(site, action, &params.listing());
+        if let Some(cursor) = params.cursor() {
+            paging::decode(binding, cursor)?;
+        }
+        if let Some(error) = found.not_configured() {
+            return Err(error);
+        }
+        Ok(Resolved {
+            site: found,
+            action: spec,
+            params,
+            binding,
+        })
+    }
+
+    /// Runs the action under the deadline; a panic or an action that does not return is an error.
+    async fn run(&self, resolved: &Resolved<'_>, context: &Context) -> Result<Output, ScrapeError> {
+        let state = resolved
+            .site
+            .state
+            .clone()
+            .ok_or_else(|| ScrapeError::internal("the site has no state"))?;
+        let cursor = resolved
+            .params
+            .cursor()
+            .map(|c| paging::decode(resolved.binding, c))
+            .transpose()?;
+        let invocation = Invocation {
+            cx: context.clone(),
+            state,
+            params: resolved.params.to_object(),
+            limit: resolved.params.limit(),
+            cursor,
+        };
+        let running =
+            AssertUnwindSafe((resolved.action.description.run)(invocation)).catch_unwind();
+        // The HTTP layer keeps the deadline itself; this catches an action that does not return.
+        match tokio::time::timeout(self.deadline + Duration::from_secs(1), running).await {
+            Err(_) => Err(ScrapeError::UpstreamTimeout(format!(
+                "{} did not finish within the {} s deadline",
+                context.site().slug,
+                self.deadline.as_secs()
+            ))),
             Ok(Err(panic)) => {
                 let message = panic
                     .downcast_ref::<&str>()
                     .map(|s| (*s).to_owned())
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "a panic without message".into());
-                tracing::error!(site = desc.slug, action = action.name, request_id = %request_id, panic = %message, "scraper panicked");
-                return Err(fail(internal_for_clients(), attempts));
+                Err(ScrapeError::Internal(format!(
+                    "the action panicked: {message}"
+                )))
             }
-            Ok(Ok(Err(ScrapeError::Internal(detail)))) => {
-                tracing::error!(site = desc.slug, action = action.name, request_id = %request_id, detail = %detail, "scraper failed internally");
-                return Err(fail(internal_for_clients(), attempts));
-            }
-            Ok(Ok(Err(e))) => return Err(fail(e, attempts)),
-            Ok(Ok(Ok(output))) => output,
-        };
-        let (data, next_cursor, extra) = match (action.kind, output) {
-            (ActionKind::Item, Output::Item(record)) => (record, None, Map::new()),
-            (ActionKind::List, Output::List(mut page)) => {
-                let limit = params.limit();
-                if page.items.len() > limit {
-                    tracing::error!(
-                        site = desc.slug,
-                        action = action.name,
-                        got = page.items.len(),
-                        limit,
-                        "scraper answered more items than the limit; truncated"
-                    );
-                    page.items.truncate(limit);
-                }
-                (Value::Array(page.items), page.next_cursor, page.meta)
-            }
-            (kind, _) => {
-                tracing::error!(
-                    site = desc.slug,
-                    action = action.name,
-                    ?kind,
-                    "scraper answered the wrong kind of output"
-                );
-                return Err(fail(internal_for_clients(), attempts));
-            }
-        };
-        if let Some(cache) = cache {
-            let weight =
-                u32::try_from(serde_json::to_vec(&data).map_or(0, |v| v.len()) + key.len())
-                    .unwrap_or(u32::MAX);
-            let entry = Cached {
-                data: data.clone(),
-                next_cursor: next_cursor.clone(),
-                extra: extra.clone(),
-                fetched_at: fetched_at.clone(),
-                ttl: action.cache_ttl,
-                weight,
-            };
-            cache.insert(key, Arc::new(entry)).await;
+            Ok(Ok(result)) => result,
         }
-        Ok(Success {
-            site: desc,
-            action,
-            params,
-            data,
-            next_cursor,
-            meta: Meta {
-                site: desc.slug,
-                action: action.name,
-                cached: false,
-                fetched_at,
-                attempts,
-                upstream_requests: ctx.stats().requests(),
-                extra,
-            },
-        })
     }
-}
 
-fn internal_for_clients() -> ScrapeError {
-    ScrapeError::Internal(
-        "an internal error occurred; the server log has the details under this request_id".into(),
-    )
+    /// Logs an internal error once, with its detail, and answers the client a neutral one.
+    fn internal(
+        &self,
+        site: &SiteDescription,
+        action: &crate::ActionDescription,
+        request_id: &str,
+        error: ScrapeError,
+    ) -> ScrapeError {
+        match error {
+            ScrapeError::Internal(detail) => {
+                tracing::error!(site = site.slug, action = action.name, request_id, detail = %detail, "internal error");
+                ScrapeError::Internal(
+                    "an internal error occurred; the server log has the details under this request_id"
+                        .into(),
+                )
+            }
+            other => other,
+        }
+    }
 }

@@ -1,33 +1,41 @@
-//! The core of techno-scraper: what a site is (descriptions, the `Scraper` trait), how it is
-//! registered, how parameters are checked, how upstreams are reached, and how a scrape runs.
+//! The core of techno-scraper: what a site is (a `const` description whose actions are typed
+//! handlers), how it is registered, how parameters, cursors, credentials and settings are
+//! handled for it, how upstreams are reached, and how a scrape runs.
 //!
-//! Site crates depend on this crate only; it re-exports `inventory` and `async_trait` for them.
+//! Site crates depend on this crate (and on serde and schemars for their derives); it
+//! re-exports `inventory` for [`register_site!`].
 
-pub mod cursor;
-pub mod describe;
+pub mod action;
+pub mod context;
+pub mod credential;
 pub mod engine;
 pub mod error;
 pub mod http;
 pub mod net;
+pub mod paging;
 pub mod params;
 pub mod refs;
 pub mod registry;
-pub mod scraper;
+pub mod schemas;
 pub mod settings;
+pub mod site;
+pub mod spec;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod walls;
 
-pub use async_trait::async_trait;
-pub use describe::{
-    ActionDescription, ActionKind, ParamDescription, ParamType, Setting, SiteDescription,
-};
+pub use action::{ActionDescription, ActionKind};
+pub use context::{Context, Cx};
+pub use credential::{Credential, Use};
 pub use engine::{Call, Engine, EngineSettings, Failure, Meta, Site, Success};
 pub use error::{ErrorCode, ScrapeError};
-pub use http::{HttpClient, HttpSettings, Request, Response};
+pub use http::{FetchError, HttpClient, HttpSettings, Request, Response};
 pub use inventory;
-pub use params::{Params, RawParams};
+pub use paging::{Page, PageRequest};
+pub use params::{RawParams, Validated};
 pub use refs::{EntityRef, parse_entity_ref, parse_handle, parse_site_url};
-pub use registry::{BuildFn, Registration, registered};
-pub use scraper::{Context, Output, Page, Scraper};
-pub use settings::SiteSettings;
+pub use registry::{ActionSpec, Registration, SiteSpec, registered};
+pub use schemars;
+pub use settings::{Secret, SiteSettings};
+pub use site::{NoSettings, SiteDescription, SiteState};
+pub use spec::{FieldSpec, ValueKind};

@@ -1,19 +1,22 @@
 //! Generic parameter validation: raw query or JSON-body values are checked against an action's
-//! description (presence, type, allowed values, ranges, one-of groups) before a site sees them.
+//! field specs (presence, type, allowed values, ranges, one-of groups, `limit` and `cursor` of a
+//! list) and converted to typed JSON, which then deserialises into the action's params struct.
+//! Sites never re-check what their params type says.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use serde_json::{Map, Value};
 
-use crate::describe::{ActionDescription, DEFAULT_LIMIT, ParamDescription, ParamType};
 use crate::error::ScrapeError;
+use crate::spec::{FieldSpec, ValueKind};
 
 /// Longest text value accepted for any parameter.
 pub const MAX_PARAM_LEN: usize = 2048;
 
 /// Parameters as the client sent them: query-string pairs or the members of a JSON object.
 #[derive(Debug, Clone, Default)]
-pub struct RawParams(Vec<(String, serde_json::Value)>);
+pub struct RawParams(Vec<(String, Value)>);
 
 impl RawParams {
     /// From a URL query string (`a=1&b=two`).
@@ -23,12 +26,7 @@ impl RawParams {
                 param: None,
                 reason: format!("unreadable query string: {e}"),
             })?;
-        Ok(Self(
-            pairs
-                .into_iter()
-                .map(|(k, v)| (k, serde_json::Value::String(v)))
-                .collect(),
-        ))
+        Ok(Self::from_pairs(pairs))
     }
 
     /// From a JSON body, which must be an object (an empty body means no parameters).
@@ -36,13 +34,13 @@ impl RawParams {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self::default());
         }
-        let value: serde_json::Value =
+        let value: Value =
             serde_json::from_slice(body).map_err(|e| ScrapeError::InvalidParams {
                 param: Some("body".into()),
                 reason: format!("the request body is not valid JSON: {e}"),
             })?;
         match value {
-            serde_json::Value::Object(map) => Ok(Self(map.into_iter().collect())),
+            Value::Object(map) => Ok(Self(map.into_iter().collect())),
             _ => Err(ScrapeError::InvalidParams {
                 param: Some("body".into()),
                 reason: "the request body must be a JSON object of parameters".into(),
@@ -60,15 +58,21 @@ impl RawParams {
         Self(
             pairs
                 .into_iter()
-                .map(|(k, v)| (k.into(), serde_json::Value::String(v.into())))
+                .map(|(k, v)| (k.into(), Value::String(v.into())))
                 .collect(),
         )
     }
 
     /// The same parameters without `name`.
+    #[must_use]
     pub fn without(mut self, name: &str) -> Self {
         self.0.retain(|(n, _)| n != name);
         self
+    }
+
+    /// Whether no parameter was given.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     /// Adds members of `other` whose names are not already present (query parameters next to a body).
@@ -86,45 +90,68 @@ impl RawParams {
     }
 }
 
-/// A validated parameter value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Value {
-    /// Text, trimmed, never empty.
-    String(String),
-    /// A whole number within its range.
-    Integer(i64),
-    /// A boolean.
-    Boolean(bool),
-    /// A calendar date.
-    Date(NaiveDate),
+/// How an action's parameters are checked.
+#[derive(Debug, Clone)]
+pub struct ParamRules {
+    /// The action's own parameters, then `limit` and `cursor` for a list.
+    pub fields: Vec<FieldSpec>,
+    /// Groups of which exactly one parameter must be given.
+    pub one_of: Vec<Vec<String>>,
+    /// Whether `limit` and `cursor` are the core's (a list action).
+    pub list: bool,
 }
 
-impl std::fmt::Display for Value {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::String(s) => f.write_str(s),
-            Self::Integer(i) => write!(f, "{i}"),
-            Self::Boolean(b) => write!(f, "{b}"),
-            Self::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
-        }
-    }
+/// The parameters every list action takes, with the action's default `limit`.
+pub fn list_fields(default_limit: u32) -> [FieldSpec; 2] {
+    [
+        FieldSpec {
+            name: "limit".into(),
+            kind: ValueKind::Integer,
+            required: false,
+            default: Some(Value::from(default_limit)),
+            allowed: Vec::new(),
+            min: Some(1),
+            max: Some(i128::from(crate::action::MAX_LIMIT)),
+            description: format!(
+                "How many items to answer (1-{}, default {default_limit}).",
+                crate::action::MAX_LIMIT
+            ),
+            secret: false,
+        },
+        FieldSpec {
+            name: "cursor".into(),
+            kind: ValueKind::String,
+            required: false,
+            default: None,
+            allowed: Vec::new(),
+            min: None,
+            max: None,
+            description: "The `next_cursor` of the previous page, to continue the listing.".into(),
+            secret: false,
+        },
+    ]
 }
 
-/// Parameters checked against an action's description; defaults applied.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Params {
-    values: BTreeMap<&'static str, Value>,
-    given: Vec<&'static str>,
+/// Parameters checked against an action's rules; defaults applied, values typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Validated {
+    /// The action's own parameters (defaults included), by name.
+    values: BTreeMap<String, Value>,
+    /// What the client gave itself, `limit` and `cursor` included.
+    given: BTreeMap<String, Value>,
+    limit: Option<u32>,
+    cursor: Option<String>,
 }
 
-impl Params {
-    /// Checks `raw` against `action`: unknown, repeated, missing, ill-typed or out-of-range
+impl Validated {
+    /// Checks `raw` against `rules`: unknown, repeated, missing, ill-typed or out-of-range
     /// parameters are `invalid_params` naming the parameter.
-    pub fn validate(action: &ActionDescription, raw: RawParams) -> Result<Self, ScrapeError> {
-        let mut params = Params::default();
+    pub fn validate(rules: &ParamRules, raw: RawParams) -> Result<Self, ScrapeError> {
+        let mut given: BTreeMap<String, Value> = BTreeMap::new();
+        let mut seen: Vec<String> = Vec::new();
         for (name, value) in raw.0 {
-            let Some(desc) = action.param(&name) else {
-                let accepted: Vec<_> = action.all_params().map(|p| p.name).collect();
+            let Some(spec) = rules.fields.iter().find(|f| f.name == name) else {
+                let accepted: Vec<_> = rules.fields.iter().map(|f| f.name.as_str()).collect();
                 let shown = printable(&name);
                 return Err(ScrapeError::invalid_param(
                     shown.clone(),
@@ -134,48 +161,50 @@ impl Params {
                     ),
                 ));
             };
-            if params.given.contains(&desc.name) {
+            if seen.contains(&spec.name) {
                 return Err(ScrapeError::invalid_param(
-                    desc.name,
-                    format!("parameter '{}' is given twice", desc.name),
+                    spec.name.clone(),
+                    format!("parameter '{}' is given twice", spec.name),
                 ));
             }
-            if let Some(value) = convert(desc, value)? {
-                params.given.push(desc.name);
-                params.values.insert(desc.name, value);
+            seen.push(spec.name.clone());
+            if let Some(value) = convert(spec, value)
+                .map_err(|reason| ScrapeError::invalid_param(spec.name.clone(), reason))?
+            {
+                given.insert(spec.name.clone(), value);
             }
         }
-        for desc in action.all_params() {
-            if params.values.contains_key(desc.name) {
-                continue;
-            }
-            if desc.required {
-                return Err(ScrapeError::invalid_param(
-                    desc.name,
-                    format!("missing required parameter '{}'", desc.name),
-                ));
-            }
-            if let Some(default) = desc.default {
-                let value = convert(desc, serde_json::Value::String(default.to_owned()))?
-                    .ok_or_else(|| {
-                        ScrapeError::internal(format!("empty default for '{}'", desc.name))
-                    })?;
-                params.values.insert(desc.name, value);
+        let mut out = Validated::default();
+        for spec in &rules.fields {
+            let value = match given.get(&spec.name) {
+                Some(value) => value.clone(),
+                None if spec.required => {
+                    return Err(ScrapeError::invalid_param(
+                        spec.name.clone(),
+                        format!("missing required parameter '{}'", spec.name),
+                    ));
+                }
+                None => match &spec.default {
+                    Some(default) => default.clone(),
+                    None => continue,
+                },
+            };
+            match (rules.list, spec.name.as_str()) {
+                (true, "limit") => out.limit = value.as_u64().and_then(|l| u32::try_from(l).ok()),
+                (true, "cursor") => out.cursor = value.as_str().map(str::to_owned),
+                _ => {
+                    out.values.insert(spec.name.clone(), value);
+                }
             }
         }
-        if !action.one_of.is_empty() {
-            let given: Vec<_> = action
-                .one_of
-                .iter()
-                .filter(|n| params.given.contains(n))
-                .collect();
-            let names = action
-                .one_of
+        for group in &rules.one_of {
+            let present = group.iter().filter(|n| given.contains_key(*n)).count();
+            let names = group
                 .iter()
                 .map(|n| format!("'{n}'"))
                 .collect::<Vec<_>>()
                 .join(" or ");
-            match given.len() {
+            match present {
                 1 => {}
                 0 => {
                     return Err(ScrapeError::InvalidParams {
@@ -191,105 +220,116 @@ impl Params {
                 }
             }
         }
-        Ok(params)
+        out.given = given;
+        Ok(out)
     }
 
-    /// A text parameter, when present.
-    pub fn str(&self, name: &str) -> Option<&str> {
-        match self.values.get(name) {
-            Some(Value::String(s)) => Some(s),
-            _ => None,
-        }
+    /// The action's own parameters as a JSON object, to deserialise into its params type.
+    pub fn to_object(&self) -> Value {
+        Value::Object(
+            self.values
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect::<Map<String, Value>>(),
+        )
     }
 
-    /// A text parameter the description marks required (or defaulted); its absence is a bug.
-    pub fn required_str(&self, name: &str) -> Result<&str, ScrapeError> {
-        self.str(name).ok_or_else(|| {
-            ScrapeError::internal(format!("parameter '{name}' missing after validation"))
-        })
+    /// What the client gave itself, typed (`limit` and `cursor` included), in name order.
+    pub fn given_object(&self) -> Value {
+        Value::Object(
+            self.given
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect::<Map<String, Value>>(),
+        )
     }
 
-    /// An integer parameter, when present.
-    pub fn int(&self, name: &str) -> Option<i64> {
-        match self.values.get(name) {
-            Some(Value::Integer(i)) => Some(*i),
-            _ => None,
-        }
-    }
-
-    /// A boolean parameter, when present.
-    pub fn bool(&self, name: &str) -> Option<bool> {
-        match self.values.get(name) {
-            Some(Value::Boolean(b)) => Some(*b),
-            _ => None,
-        }
-    }
-
-    /// A date parameter, when present.
-    pub fn date(&self, name: &str) -> Option<NaiveDate> {
-        match self.values.get(name) {
-            Some(Value::Date(d)) => Some(*d),
-            _ => None,
-        }
-    }
-
-    /// Whether the client gave this parameter itself (not through a default).
-    pub fn given(&self, name: &str) -> bool {
-        self.given.contains(&name)
-    }
-
-    /// `limit` of a list action (1-100, default 20).
+    /// `limit` of a list action.
     pub fn limit(&self) -> usize {
-        usize::try_from(self.int("limit").unwrap_or(DEFAULT_LIMIT)).unwrap_or(1)
+        self.limit.map_or(1, |l| l as usize)
     }
 
     /// `cursor` of a list action, when the client continues a listing.
     pub fn cursor(&self) -> Option<&str> {
-        self.str("cursor")
+        self.cursor.as_deref()
     }
 
-    /// Every value, in name order (defaults included).
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Value)> {
-        self.values.iter().map(|(k, v)| (*k, v))
+    /// Whether the client gave this parameter itself (not through a default).
+    pub fn given(&self, name: &str) -> bool {
+        self.given.contains_key(name)
     }
 
-    /// A canonical text form (sorted `name=value` pairs), e.g. for cache keys.
+    /// A canonical text form of the listing (sorted `name=value`, defaults included, without
+    /// `limit` and `cursor`): what a cursor is bound to.
+    pub fn listing(&self) -> String {
+        query(self.values.iter())
+    }
+
+    /// A canonical text form of the whole request, for cache keys.
     pub fn canonical(&self) -> String {
-        serde_urlencoded::to_string(
-            self.iter()
-                .map(|(k, v)| (k, v.to_string()))
-                .collect::<Vec<_>>(),
-        )
-        .unwrap_or_default()
+        let mut all: BTreeMap<&str, Value> = self
+            .values
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        if let Some(limit) = self.limit {
+            all.insert("limit", Value::from(limit));
+        }
+        if let Some(cursor) = &self.cursor {
+            all.insert("cursor", Value::from(cursor.as_str()));
+        }
+        query(all.iter().map(|(k, v)| (*k, v)))
     }
 
     /// The parameters the client gave, as query pairs, with `cursor` replaced (for `next_url`).
     pub fn query_with_cursor(&self, cursor: &str) -> String {
         let mut pairs: Vec<(&str, String)> = self
+            .given
             .iter()
-            .filter(|(k, _)| *k != "cursor" && self.given(k))
-            .map(|(k, v)| (k, v.to_string()))
+            .filter(|(k, _)| *k != "cursor")
+            .map(|(k, v)| (k.as_str(), text(v)))
             .collect();
         pairs.push(("cursor", cursor.to_owned()));
         serde_urlencoded::to_string(pairs).unwrap_or_default()
     }
 }
 
-/// Converts one raw value; `Ok(None)` means "treat as absent" (null or blank).
-fn convert(desc: &ParamDescription, raw: serde_json::Value) -> Result<Option<Value>, ScrapeError> {
-    let name = desc.name;
+fn query<'a, K: AsRef<str> + 'a>(pairs: impl Iterator<Item = (K, &'a Value)>) -> String {
+    let pairs: Vec<(K, String)> = pairs.map(|(k, v)| (k, text(v))).collect();
+    serde_urlencoded::to_string(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.as_ref(), v.as_str()))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default()
+}
+
+/// A typed value as text (strings as they are, numbers and booleans printed).
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join(","),
+        other => other.to_string(),
+    }
+}
+
+/// Converts one raw value to its typed JSON; `Ok(None)` means "treat as absent" (null or
+/// blank). The error is a sentence naming the field.
+pub fn convert(spec: &FieldSpec, raw: Value) -> Result<Option<Value>, String> {
+    let name = spec.name.as_str();
     let text = match raw {
-        serde_json::Value::Null => return Ok(None),
-        serde_json::Value::String(s) => s,
-        serde_json::Value::Number(n) => n.to_string(),
-        serde_json::Value::Bool(b) => b.to_string(),
-        serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
-            return Err(ScrapeError::invalid_param(
-                name,
-                format!(
-                    "parameter '{name}' must be a single {}, not a list or object",
-                    desc.kind.as_str()
-                ),
+        Value::Null => return Ok(None),
+        Value::String(s) => s,
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Array(items) if spec.kind == ValueKind::List => {
+            items.iter().map(text).collect::<Vec<_>>().join(",")
+        }
+        Value::Array(_) | Value::Object(_) => {
+            return Err(format!(
+                "parameter '{name}' must be a single {}, not a list or object",
+                spec.kind.as_str()
             ));
         }
     };
@@ -297,90 +337,108 @@ fn convert(desc: &ParamDescription, raw: serde_json::Value) -> Result<Option<Val
     if text.is_empty() {
         return Ok(None);
     }
-    if text.len() > MAX_PARAM_LEN {
-        return Err(ScrapeError::invalid_param(
-            name,
-            format!("parameter '{name}' is longer than {MAX_PARAM_LEN} bytes"),
+    if text.len() > MAX_PARAM_LEN && !spec.secret {
+        return Err(format!(
+            "parameter '{name}' is longer than {MAX_PARAM_LEN} bytes"
         ));
     }
     if text.chars().any(char::is_control) {
-        return Err(ScrapeError::invalid_param(
-            name,
-            format!("parameter '{name}' contains control characters"),
-        ));
+        return Err(format!("parameter '{name}' contains control characters"));
     }
-    let value = match desc.kind {
-        ParamType::String => {
-            if desc.allowed.is_empty() {
-                Value::String(text.to_owned())
-            } else {
-                let found = desc
-                    .allowed
-                    .iter()
-                    .find(|a| a.eq_ignore_ascii_case(text))
-                    .ok_or_else(|| {
-                        ScrapeError::invalid_param(
-                            name,
-                            format!(
-                                "parameter '{name}' must be one of {}, got '{}'",
-                                desc.allowed.join(", "),
-                                printable(text)
-                            ),
-                        )
-                    })?;
-                Value::String((*found).to_owned())
-            }
+    let value = match spec.kind {
+        ValueKind::String if spec.allowed.is_empty() => Value::from(text),
+        ValueKind::String => {
+            let found = spec
+                .allowed
+                .iter()
+                .find(|a| a.eq_ignore_ascii_case(text))
+                .ok_or_else(|| {
+                    format!(
+                        "parameter '{name}' must be one of {}, got '{}'",
+                        spec.allowed.join(", "),
+                        printable(text)
+                    )
+                })?;
+            Value::from(found.as_str())
         }
-        ParamType::Integer => {
-            let i: i64 = text.parse().map_err(|_| {
-                ScrapeError::invalid_param(
-                    name,
+        ValueKind::Integer => {
+            let i: i128 = text
+                .parse()
+                .ok()
+                .filter(|i: &i128| i64::try_from(*i).is_ok() || u64::try_from(*i).is_ok())
+                .ok_or_else(|| {
                     format!(
                         "parameter '{name}' must be a whole number, got '{}'",
                         printable(text)
-                    ),
-                )
-            })?;
-            if let Some((min, max)) = desc.range
-                && !(min..=max).contains(&i)
-            {
-                return Err(ScrapeError::invalid_param(
-                    name,
-                    format!("parameter '{name}' must be between {min} and {max}, got {i}"),
-                ));
+                    )
+                })?;
+            check_bounds(spec, i)?;
+            match i64::try_from(i) {
+                Ok(small) => Value::from(small),
+                Err(_) => Value::from(u64::try_from(i).unwrap_or(u64::MAX)),
             }
-            Value::Integer(i)
         }
-        ParamType::Boolean => match text.to_ascii_lowercase().as_str() {
-            "true" | "1" | "yes" | "on" => Value::Boolean(true),
-            "false" | "0" | "no" | "off" => Value::Boolean(false),
-            _ => {
-                return Err(ScrapeError::invalid_param(
-                    name,
+        ValueKind::Number => {
+            let f: f64 = text
+                .parse()
+                .ok()
+                .filter(|f: &f64| f.is_finite())
+                .ok_or_else(|| {
                     format!(
-                        "parameter '{name}' must be true or false, got '{}'",
+                        "parameter '{name}' must be a number, got '{}'",
                         printable(text)
-                    ),
+                    )
+                })?;
+            serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+        }
+        ValueKind::Boolean => match text.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => Value::Bool(true),
+            "false" | "0" | "no" | "off" => Value::Bool(false),
+            _ => {
+                return Err(format!(
+                    "parameter '{name}' must be true or false, got '{}'",
+                    printable(text)
                 ));
             }
         },
-        ParamType::Date => {
-            Value::Date(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-                ScrapeError::invalid_param(
-                    name,
-                    format!(
-                        "parameter '{name}' must be a date as YYYY-MM-DD, got '{}'",
-                        printable(text)
-                    ),
+        ValueKind::Date => {
+            let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                format!(
+                    "parameter '{name}' must be a date as YYYY-MM-DD, got '{}'",
+                    printable(text)
                 )
-            })?)
+            })?;
+            Value::from(date.format("%Y-%m-%d").to_string())
         }
+        ValueKind::List => Value::Array(
+            text.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(Value::from)
+                .collect(),
+        ),
     };
     Ok(Some(value))
 }
 
+fn check_bounds(spec: &FieldSpec, i: i128) -> Result<(), String> {
+    let name = spec.name.as_str();
+    match (spec.min, spec.max) {
+        (Some(min), Some(max)) if !(min..=max).contains(&i) => Err(format!(
+            "parameter '{name}' must be between {min} and {max}, got {i}"
+        )),
+        (Some(min), None) if i < min => Err(format!(
+            "parameter '{name}' must be at least {min}, got {i}"
+        )),
+        (None, Some(max)) if i > max => {
+            Err(format!("parameter '{name}' must be at most {max}, got {i}"))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// A value shortened for an error message.
-fn printable(text: &str) -> String {
+pub(crate) fn printable(text: &str) -> String {
     const MAX: usize = 80;
     if text.chars().count() <= MAX {
         text.to_owned()
@@ -394,125 +452,202 @@ fn printable(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::describe::ActionDescription;
+    use crate::spec::fields_of;
+    use schemars::JsonSchema;
+    use serde::Deserialize;
     use serde_json::json;
 
-    static PARAMS: [ParamDescription; 4] = [
-        ParamDescription::string("q").required(),
-        ParamDescription::string("type")
-            .allowed(&["users", "tracks"])
-            .default("users"),
-        ParamDescription::date("start_date"),
-        ParamDescription::boolean("exact"),
-    ];
-    static SEARCH: ActionDescription = ActionDescription::list("search", "search").params(&PARAMS);
-    static TRACK: ActionDescription = ActionDescription::item("track", "track")
-        .params(&[
-            ParamDescription::string("url"),
-            ParamDescription::integer("id"),
-        ])
-        .one_of(&["url", "id"]);
-
-    fn check(action: &ActionDescription, query: &str) -> Result<Params, ScrapeError> {
-        Params::validate(action, RawParams::from_query(query)?)
+    #[derive(Deserialize, JsonSchema)]
+    #[serde(rename_all = "lowercase")]
+    enum Kind {
+        Users,
+        Tracks,
     }
 
-    fn fails_on(action: &ActionDescription, query: &str) -> (Option<String>, String) {
-        let err = check(action, query).unwrap_err();
+    impl serde::Serialize for Kind {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(match self {
+                Kind::Users => "users",
+                Kind::Tracks => "tracks",
+            })
+        }
+    }
+
+    fn users() -> Kind {
+        Kind::Users
+    }
+
+    #[derive(Deserialize, JsonSchema)]
+    #[expect(dead_code, reason = "read through its schema only")]
+    struct Search {
+        /// Query.
+        q: String,
+        /// Kind.
+        #[serde(default = "users")]
+        r#type: Kind,
+        /// Start.
+        start_date: Option<NaiveDate>,
+        /// Exact.
+        exact: Option<bool>,
+    }
+
+    #[derive(Deserialize, JsonSchema)]
+    #[expect(dead_code, reason = "read through its schema only")]
+    struct Track {
+        /// URL.
+        url: Option<String>,
+        /// Id.
+        #[schemars(range(min = 1))]
+        id: Option<u64>,
+    }
+
+    fn search() -> ParamRules {
+        let mut fields = fields_of::<Search>().unwrap();
+        fields.extend(list_fields(20));
+        ParamRules {
+            fields,
+            one_of: Vec::new(),
+            list: true,
+        }
+    }
+
+    fn track() -> ParamRules {
+        ParamRules {
+            fields: fields_of::<Track>().unwrap(),
+            one_of: vec![vec!["url".into(), "id".into()]],
+            list: false,
+        }
+    }
+
+    fn check(rules: &ParamRules, query: &str) -> Result<Validated, ScrapeError> {
+        Validated::validate(rules, RawParams::from_query(query)?)
+    }
+
+    fn fails_on(rules: &ParamRules, query: &str) -> (Option<String>, String) {
+        let err = check(rules, query).unwrap_err();
         assert_eq!(err.code(), crate::ErrorCode::InvalidParams, "{query}");
         (err.param().map(str::to_owned), err.to_string())
     }
 
     #[test]
     fn defaults_and_types_apply() {
-        let p = check(&SEARCH, "q=lil%20uzi&start_date=2026-01-31&exact=yes").unwrap();
-        assert_eq!(p.str("q"), Some("lil uzi"));
-        assert_eq!(p.str("type"), Some("users"));
+        let p = check(&search(), "q=lil%20uzi&start_date=2026-01-31&exact=yes").unwrap();
+        assert_eq!(
+            p.to_object(),
+            json!({"q": "lil uzi", "type": "users", "start_date": "2026-01-31", "exact": true})
+        );
         assert_eq!(p.limit(), 20);
         assert_eq!(p.cursor(), None);
-        assert_eq!(p.date("start_date"), NaiveDate::from_ymd_opt(2026, 1, 31));
-        assert_eq!(p.bool("exact"), Some(true));
         assert!(!p.given("type"));
+        assert!(p.given("q"));
     }
 
     #[test]
     fn allowed_values_are_case_insensitive_and_canonicalised() {
         assert_eq!(
-            check(&SEARCH, "q=x&type=TRACKS").unwrap().str("type"),
-            Some("tracks")
+            check(&search(), "q=x&type=TRACKS").unwrap().to_object()["type"],
+            "tracks"
         );
-        let (param, msg) = fails_on(&SEARCH, "q=x&type=albums");
+        let (param, msg) = fails_on(&search(), "q=x&type=albums");
         assert_eq!(param.as_deref(), Some("type"));
-        assert!(msg.contains("users, tracks"), "{msg}");
+        assert_eq!(
+            msg,
+            "parameter 'type' must be one of users, tracks, got 'albums'"
+        );
     }
 
     #[test]
     fn each_failure_names_its_parameter() {
-        assert_eq!(fails_on(&SEARCH, "").0.as_deref(), Some("q"));
-        assert_eq!(fails_on(&SEARCH, "q=%20%20").0.as_deref(), Some("q"));
+        let rules = search();
+        assert_eq!(fails_on(&rules, "").0.as_deref(), Some("q"));
+        assert_eq!(fails_on(&rules, "q=%20%20").0.as_deref(), Some("q"));
         for bad in ["limit=0", "limit=101", "limit=-3", "limit=ten", "limit=1.5"] {
-            let (param, msg) = fails_on(&SEARCH, &format!("q=x&{bad}"));
+            let (param, msg) = fails_on(&rules, &format!("q=x&{bad}"));
             assert_eq!(param.as_deref(), Some("limit"), "{bad}: {msg}");
         }
-        assert_eq!(check(&SEARCH, "q=x&limit=100").unwrap().limit(), 100);
-        assert_eq!(check(&SEARCH, "q=x&limit=1").unwrap().limit(), 1);
         assert_eq!(
-            fails_on(&SEARCH, "q=x&start_date=2026-02-30").0.as_deref(),
+            fails_on(&rules, "q=x&limit=101").1,
+            "parameter 'limit' must be between 1 and 100, got 101"
+        );
+        assert_eq!(check(&rules, "q=x&limit=100").unwrap().limit(), 100);
+        assert_eq!(check(&rules, "q=x&limit=1").unwrap().limit(), 1);
+        assert_eq!(
+            fails_on(&rules, "q=x&start_date=2026-02-30").0.as_deref(),
             Some("start_date")
         );
         assert_eq!(
-            fails_on(&SEARCH, "q=x&exact=maybe").0.as_deref(),
+            fails_on(&rules, "q=x&exact=maybe").0.as_deref(),
             Some("exact")
         );
-        assert_eq!(fails_on(&SEARCH, "q=x&q=y").0.as_deref(), Some("q"));
-        assert_eq!(fails_on(&SEARCH, "q=a%00b").0.as_deref(), Some("q"));
+        assert_eq!(fails_on(&rules, "q=x&q=y").0.as_deref(), Some("q"));
+        assert_eq!(fails_on(&rules, "q=a%00b").0.as_deref(), Some("q"));
         let long = "a".repeat(MAX_PARAM_LEN + 1);
         assert_eq!(
-            fails_on(&SEARCH, &format!("q={long}")).0.as_deref(),
+            fails_on(&rules, &format!("q={long}")).0.as_deref(),
             Some("q")
         );
-        let (_, msg) = fails_on(&SEARCH, "q=x&usr=1");
-        assert!(
-            msg.contains("unknown parameter 'usr'") && msg.contains("accepted: q, type"),
-            "{msg}"
+        let (_, msg) = fails_on(&rules, "q=x&usr=1");
+        assert_eq!(
+            msg,
+            "unknown parameter 'usr' (accepted: q, type, start_date, exact, limit, cursor)"
         );
     }
 
     #[test]
     fn one_of_groups_need_exactly_one() {
-        assert_eq!(check(&TRACK, "id=42").unwrap().int("id"), Some(42));
-        assert!(check(&TRACK, "url=https://x").is_ok());
-        assert!(fails_on(&TRACK, "").1.contains("'url' or 'id'"));
-        assert!(fails_on(&TRACK, "id=1&url=u").1.contains("only one"));
-        assert!(fails_on(&TRACK, "id=abc").1.contains("whole number"));
+        let rules = track();
+        assert_eq!(
+            check(&rules, "id=42").unwrap().to_object(),
+            json!({"id": 42})
+        );
+        assert!(check(&rules, "url=https://x").is_ok());
+        assert_eq!(fails_on(&rules, "").1, "give one of 'url' or 'id'");
+        assert!(fails_on(&rules, "id=1&url=u").1.contains("only one"));
+        assert!(fails_on(&rules, "id=abc").1.contains("whole number"));
+        assert_eq!(
+            fails_on(&rules, "id=0").1,
+            "parameter 'id' must be at least 1, got 0"
+        );
+        assert_eq!(
+            check(&rules, "id=18446744073709551615")
+                .unwrap()
+                .to_object(),
+            json!({"id": u64::MAX})
+        );
+        assert!(
+            fails_on(&rules, "id=18446744073709551616")
+                .1
+                .contains("whole number")
+        );
     }
 
     #[test]
     fn json_bodies_take_typed_values() {
+        let rules = search();
         let raw = RawParams::from_json_body(
             br#"{"q": "x", "limit": 5, "exact": false, "start_date": null}"#,
         )
         .unwrap();
-        let p = Params::validate(&SEARCH, raw).unwrap();
+        let p = Validated::validate(&rules, raw).unwrap();
         assert_eq!(p.limit(), 5);
-        assert_eq!(p.bool("exact"), Some(false));
-        assert_eq!(p.date("start_date"), None);
+        assert_eq!(p.to_object()["exact"], false);
+        assert!(p.to_object().get("start_date").is_none());
         assert!(RawParams::from_json_body(b"  ").is_ok());
         for bad in [&b"[1]"[..], b"{", b"\"q\"", b"{\"q\": [1]}"] {
             let err = RawParams::from_json_body(bad)
-                .and_then(|raw| Params::validate(&SEARCH, raw))
+                .and_then(|raw| Validated::validate(&rules, raw))
                 .unwrap_err();
             assert_eq!(err.code(), crate::ErrorCode::InvalidParams);
         }
-        let mut body =
-            RawParams::from_json_body(&serde_json::to_vec(&json!({"q": "x"})).unwrap()).unwrap();
+        let mut body = RawParams::from_json_body(br#"{"q": "x"}"#).unwrap();
         assert!(body.merge(RawParams::from_query("q=y").unwrap()).is_err());
     }
 
     #[test]
     fn next_url_query_keeps_given_params_and_replaces_the_cursor() {
-        let p = check(&SEARCH, "q=a%20b&cursor=old&limit=5").unwrap();
+        let p = check(&search(), "q=a%20b&cursor=old&limit=5").unwrap();
         assert_eq!(p.query_with_cursor("new"), "limit=5&q=a+b&cursor=new");
         assert_eq!(p.canonical(), "cursor=old&limit=5&q=a+b&type=users");
+        assert_eq!(p.listing(), "q=a+b&type=users");
     }
 }

@@ -3,8 +3,8 @@
 
 use url::{Host, Url};
 
-use crate::describe::{SiteDescription, host_matches};
 use crate::error::ScrapeError;
+use crate::site::{SiteDescription, host_matches};
 
 /// What a `user`/`page`-style parameter designates.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub fn parse_entity_ref(
 ) -> Result<EntityRef, ScrapeError> {
     let input = input.trim();
     if looks_like_url(input) {
-        return parse_site_url(param, input, site.hosts).map(EntityRef::Url);
+        return parse_site_url(param, input, site.url_hosts()).map(EntityRef::Url);
     }
     if !input.is_empty() && input.bytes().all(|b| b.is_ascii_digit()) {
         return input.parse().map(EntityRef::Id).map_err(|_| {
@@ -118,26 +118,23 @@ pub fn parse_site_url(
 }
 
 fn describe_hosts(hosts: &[&str]) -> String {
-    hosts
-        .iter()
-        .filter(|h| !h.contains("cdn"))
-        .copied()
-        .collect::<Vec<_>>()
-        .join(", ")
+    hosts.join(", ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::describe::SiteDescription;
+    use crate::site::SiteDescription;
 
-    static SITE: SiteDescription = SiteDescription::new(
-        "soundcloud",
-        "SoundCloud",
-        "https://soundcloud.com",
-        &["soundcloud.com", "m.soundcloud.com", "*.sndcdn.com"],
-        &[],
-    );
+    static SITE: SiteDescription =
+        SiteDescription::new("soundcloud", "SoundCloud", "https://soundcloud.com")
+            .hosts(&[
+                "soundcloud.com",
+                "m.soundcloud.com",
+                "api-v2.soundcloud.com",
+                "*.sndcdn.com",
+            ])
+            .param_hosts(&["soundcloud.com", "m.soundcloud.com"]);
 
     fn parse(input: &str) -> Result<EntityRef, ScrapeError> {
         parse_entity_ref("user", input, &SITE)
@@ -193,6 +190,8 @@ mod tests {
             "http://[::1]/",
             "http://[::ffff:127.0.0.1]/",
             "http://[fd00::1]/",
+            "https://api-v2.soundcloud.com/users/1",
+            "https://i1.sndcdn.com/x.jpg",
             "http://localhost/",
             "http://metadata.google.internal/",
             "file:///etc/passwd",

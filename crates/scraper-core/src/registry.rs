@@ -1,39 +1,64 @@
 //! Plugin registration: each site crate submits one `Registration` through `inventory` (with
-//! [`register_site!`](crate::register_site)); the registry collects them, sorts them and rejects
-//! malformed or duplicate descriptions at startup.
+//! [`register_site!`](crate::register_site)); the registry collects them, reads each action's
+//! types into field specs ([`SiteSpec`]), and rejects malformed or duplicate sites at startup,
+//! naming the culprit.
 
 use std::collections::BTreeSet;
 
-use crate::describe::{ActionKind, ParamType, SiteDescription};
-use crate::params::{Params, RawParams};
-use crate::scraper::Scraper;
-use crate::settings::SiteSettings;
+use crate::action::{ActionDescription, ActionKind, HandlerTypes, MAX_LIMIT};
+use crate::params::{ParamRules, RawParams, Validated, convert, list_fields};
+use crate::site::SiteDescription;
+use crate::spec::{FieldSpec, fields, inline_generator};
 
-/// Builds a site's scraper from its settings.
-pub type BuildFn = fn(&SiteSettings) -> Result<Box<dyn Scraper>, String>;
-
-/// What a site crate submits: its description and how to build it.
+/// What a site crate submits: its description.
 #[derive(Debug)]
 pub struct Registration {
     /// The site's description.
     pub site: &'static SiteDescription,
-    /// Its constructor.
-    pub build: BuildFn,
 }
 
 inventory::collect!(Registration);
 
-/// Registers a site: `register_site!(SITE, build)` where `SITE` is a `static`
-/// [`SiteDescription`] and `build` a [`BuildFn`].
+/// Registers a site: `register_site!(SITE)` where `SITE` is a `static` [`SiteDescription`].
 ///
-/// The binary must name the site crate (`use scraper_x as _;`), or the linker drops it.
+/// The binary must link the site crate; the gateway's build script does it for every
+/// `scraper-*` dependency.
 #[macro_export]
 macro_rules! register_site {
-    ($site:path, $build:expr $(,)?) => {
+    ($site:path $(,)?) => {
         $crate::inventory::submit! {
-            $crate::Registration { site: &$site, build: $build }
+            $crate::Registration { site: &$site }
         }
     };
+}
+
+/// An action with its types read: the rules its parameters are checked by.
+#[derive(Debug, Clone)]
+pub struct ActionSpec {
+    /// The `const` description.
+    pub description: &'static ActionDescription,
+    /// Its parameters (the action's own, then `limit` and `cursor` of a list) and one-of groups.
+    pub rules: ParamRules,
+    /// The handler's types (state, params and record schemas).
+    pub types: HandlerTypes,
+}
+
+/// A site with its types read.
+#[derive(Debug, Clone)]
+pub struct SiteSpec {
+    /// The `const` description.
+    pub description: &'static SiteDescription,
+    /// The fields of its settings type.
+    pub settings: Vec<FieldSpec>,
+    /// Its actions, in catalogue order.
+    pub actions: Vec<ActionSpec>,
+}
+
+impl SiteSpec {
+    /// The action of that name.
+    pub fn action(&self, name: &str) -> Option<&ActionSpec> {
+        self.actions.iter().find(|a| a.description.name == name)
+    }
 }
 
 /// Every registration linked into this binary, sorted by slug and checked.
@@ -45,17 +70,21 @@ pub fn registered() -> Result<Vec<&'static Registration>, String> {
     Ok(regs)
 }
 
-/// Rejects duplicate slugs and malformed descriptions, naming the culprit.
+/// Rejects duplicate slugs and malformed sites, naming the culprit.
 pub fn check(regs: &[&Registration]) -> Result<(), String> {
     let mut slugs = BTreeSet::new();
     for reg in regs {
-        let site = reg.site;
-        check_site(site).map_err(|why| format!("site '{}' is malformed: {why}", site.slug))?;
-        if !slugs.insert(site.slug) {
-            return Err(format!("site '{}' is registered twice", site.slug));
+        spec(reg.site)?;
+        if !slugs.insert(reg.site.slug) {
+            return Err(format!("site '{}' is registered twice", reg.site.slug));
         }
     }
     Ok(())
+}
+
+/// Reads a site's types and checks everything about it.
+pub fn spec(site: &'static SiteDescription) -> Result<SiteSpec, String> {
+    read_site(site).map_err(|why| format!("site '{}' is malformed: {why}", site.slug))
 }
 
 fn is_ident(s: &str, allow_underscore: bool) -> bool {
@@ -67,7 +96,7 @@ fn is_ident(s: &str, allow_underscore: bool) -> bool {
         && s.len() <= 32
 }
 
-fn check_site(site: &SiteDescription) -> Result<(), String> {
+fn read_site(site: &'static SiteDescription) -> Result<SiteSpec, String> {
     if !is_ident(site.slug, false) {
         return Err(
             "the slug must be 1-32 lowercase ASCII letters and digits, starting with a letter"
@@ -80,7 +109,7 @@ fn check_site(site: &SiteDescription) -> Result<(), String> {
     if site.hosts.is_empty() {
         return Err("it lists no hosts".into());
     }
-    for host in site.hosts {
+    for host in site.hosts.iter().chain(site.param_hosts) {
         let name = host.strip_prefix("*.").unwrap_or(host);
         let valid = name.contains('.')
             && name
@@ -94,11 +123,24 @@ fn check_site(site: &SiteDescription) -> Result<(), String> {
             ));
         }
     }
-    let mut settings = BTreeSet::new();
-    for setting in site.settings {
-        if !is_ident(setting.name, true) || !settings.insert(setting.name) {
+    if let Some(extra) = site.param_hosts.iter().find(|h| !site.hosts.contains(h)) {
+        return Err(format!(
+            "parameter host '{extra}' is not among the hosts it may contact"
+        ));
+    }
+    let settings = fields(&(site.settings_schema)(&mut inline_generator()))
+        .map_err(|why| format!("settings: {why}"))?;
+    let mut names = BTreeSet::new();
+    for setting in &settings {
+        if !is_ident(&setting.name, true) || !names.insert(setting.name.as_str()) {
             return Err(format!(
                 "setting '{}' is malformed or repeated",
+                setting.name
+            ));
+        }
+        if setting.description.trim().is_empty() {
+            return Err(format!(
+                "setting '{}' has no description (a doc comment)",
                 setting.name
             ));
         }
@@ -106,181 +148,121 @@ fn check_site(site: &SiteDescription) -> Result<(), String> {
     if site.actions.is_empty() {
         return Err("it has no actions".into());
     }
-    let mut actions = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    let mut actions = Vec::with_capacity(site.actions.len());
     for action in site.actions {
-        if !is_ident(action.name, true) || !actions.insert(action.name) {
+        if !is_ident(action.name, true) || !names.insert(action.name) {
             return Err(format!("action '{}' is malformed or repeated", action.name));
         }
-        check_action(action).map_err(|why| format!("action '{}': {why}", action.name))?;
+        let spec =
+            read_action(site, action).map_err(|why| format!("action '{}': {why}", action.name))?;
+        actions.push(spec);
     }
-    Ok(())
+    Ok(SiteSpec {
+        description: site,
+        settings,
+        actions,
+    })
 }
 
-fn check_action(action: &crate::ActionDescription) -> Result<(), String> {
+fn read_action(
+    site: &SiteDescription,
+    action: &'static ActionDescription,
+) -> Result<ActionSpec, String> {
     if action.summary.trim().is_empty() {
         return Err("it has no summary".into());
     }
+    let types = action.handler_types();
+    if types.state != (site.state_type)() {
+        return Err(format!(
+            "its handler takes Cx<{}> but the site's state is {}",
+            types.state_name,
+            (site.state_name)()
+        ));
+    }
+    let mut own = fields(&(types.params)(&mut inline_generator()))
+        .map_err(|why| format!("parameters: {why}"))?;
     let mut names = BTreeSet::new();
-    for param in action.params {
-        if !is_ident(param.name, true) || !names.insert(param.name) {
+    for param in &own {
+        if !is_ident(&param.name, true) || !names.insert(param.name.clone()) {
             return Err(format!(
                 "parameter '{}' is malformed or repeated",
                 param.name
             ));
         }
-        if action.kind == ActionKind::List && matches!(param.name, "limit" | "cursor") {
+        if param.description.trim().is_empty() {
+            return Err(format!(
+                "parameter '{}' has no description (a doc comment)",
+                param.name
+            ));
+        }
+        if param.secret {
+            return Err(format!(
+                "parameter '{}' is a secret; parameters cannot be",
+                param.name
+            ));
+        }
+        if let Some(default) = &param.default {
+            convert(param, default.clone())
+                .map_err(|why| format!("the default of '{}' is invalid: {why}", param.name))?;
+        }
+    }
+    let list = action.kind == ActionKind::List;
+    if list {
+        if let Some(taken) = own
+            .iter()
+            .find(|p| matches!(p.name.as_str(), "limit" | "cursor"))
+        {
             return Err(format!(
                 "list actions get '{}' from the core; do not declare it",
-                param.name
+                taken.name
             ));
         }
-        if !param.allowed.is_empty() && param.kind != ParamType::String {
+        if !(1..=MAX_LIMIT).contains(&action.default_limit) {
             return Err(format!(
-                "parameter '{}': allowed values are for strings",
-                param.name
+                "its default limit must be between 1 and {MAX_LIMIT}"
             ));
         }
-        if param.range.is_some() && param.kind != ParamType::Integer {
-            return Err(format!(
-                "parameter '{}': a range is for integers",
-                param.name
-            ));
-        }
-        if param.description.trim().is_empty() {
-            return Err(format!("parameter '{}' has no description", param.name));
-        }
-        if param.required && param.default.is_some() {
-            return Err(format!(
-                "parameter '{}' is required and has a default",
-                param.name
-            ));
-        }
+        own.extend(list_fields(action.default_limit));
     }
-    for name in action.one_of {
-        match action.params.iter().find(|p| p.name == *name) {
-            None => return Err(format!("one_of names '{name}', which is not a parameter")),
-            Some(p) if p.required || p.default.is_some() => {
-                return Err(format!(
-                    "one_of parameter '{name}' must be optional without default"
-                ));
+    for group in action.one_of {
+        if group.len() < 2 {
+            return Err("a one_of group names fewer than two parameters".into());
+        }
+        for name in *group {
+            match own.iter().find(|p| p.name == *name) {
+                None => return Err(format!("one_of names '{name}', which is not a parameter")),
+                Some(p) if p.required || p.default.is_some() => {
+                    return Err(format!(
+                        "one_of parameter '{name}' must be optional without default"
+                    ));
+                }
+                Some(_) => {}
             }
-            Some(_) => {}
         }
     }
-    // The example must itself be a valid request, and every default a valid value.
+    let rules = ParamRules {
+        fields: own,
+        one_of: action
+            .one_of
+            .iter()
+            .map(|g| g.iter().map(|n| (*n).to_owned()).collect())
+            .collect(),
+        list,
+    };
+    // The example must itself be a valid request that deserialises into the params type.
     let example = RawParams::from_query(action.example).map_err(|e| format!("example: {e}"))?;
-    Params::validate(action, example)
+    let validated = Validated::validate(&rules, example)
         .map_err(|e| format!("example '{}' is invalid: {e}", action.example))?;
-    for param in action.params.iter().filter(|p| p.default.is_some()) {
-        let raw = RawParams::from_query(action.example)
-            .map_err(|e| e.to_string())?
-            .without(param.name);
-        Params::validate(action, raw)
-            .map_err(|e| format!("default of '{}' is invalid: {e}", param.name))?;
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::describe::{ActionDescription, ParamDescription};
-    use crate::{Context, Output, ScrapeError};
-
-    struct Nothing;
-
-    #[async_trait::async_trait]
-    impl Scraper for Nothing {
-        async fn scrape(&self, _: &Context, _: &str, _: &Params) -> Result<Output, ScrapeError> {
-            Ok(Output::Item(serde_json::Value::Null))
-        }
-    }
-
-    fn build(_: &SiteSettings) -> Result<Box<dyn Scraper>, String> {
-        Ok(Box::new(Nothing))
-    }
-
-    static Q: [ParamDescription; 1] = [ParamDescription::string("q").required().describe("query")];
-    static GOOD: SiteDescription = SiteDescription::new(
-        "good",
-        "Good",
-        "https://good.example",
-        &["good.example"],
-        &[ActionDescription::list("search", "Search")
-            .params(&Q)
-            .example("q=x")],
-    );
-
-    fn verdict(site: &'static SiteDescription) -> Result<(), String> {
-        check(&[&Registration { site, build }])
-    }
-
-    #[test]
-    fn accepts_a_good_site_and_rejects_duplicates() {
-        assert!(verdict(&GOOD).is_ok());
-        let a = Registration { site: &GOOD, build };
-        let b = Registration { site: &GOOD, build };
-        assert!(check(&[&a, &b]).unwrap_err().contains("registered twice"));
-    }
-
-    #[test]
-    fn rejects_malformed_descriptions() {
-        static BAD_SLUG: SiteDescription = SiteDescription::new(
-            "Sound-Cloud",
-            "S",
-            "https://s.example",
-            &["s.example"],
-            GOOD.actions,
-        );
-        static NO_HOSTS: SiteDescription =
-            SiteDescription::new("s", "S", "https://s.example", &[], GOOD.actions);
-        static BAD_HOST: SiteDescription = SiteDescription::new(
-            "s",
-            "S",
-            "https://s.example",
-            &["127.0.0.1:80"],
-            GOOD.actions,
-        );
-        static BAD_EXAMPLE: SiteDescription = SiteDescription::new(
-            "s",
-            "S",
-            "https://s.example",
-            &["s.example"],
-            &[ActionDescription::list("search", "Search")
-                .params(&Q)
-                .example("query=x")],
-        );
-        static LIMIT_TWICE: SiteDescription = SiteDescription::new(
-            "s",
-            "S",
-            "https://s.example",
-            &["s.example"],
-            &[ActionDescription::list("search", "Search")
-                .params(&[ParamDescription::integer("limit").describe("l")])
-                .example("")],
-        );
-        static BAD_DEFAULT: SiteDescription = SiteDescription::new(
-            "s",
-            "S",
-            "https://s.example",
-            &["s.example"],
-            &[ActionDescription::item("p", "P")
-                .params(&[ParamDescription::string("type")
-                    .allowed(&["a"])
-                    .default("b")
-                    .describe("t")])
-                .example("")],
-        );
-        for (site, why) in [
-            (&BAD_SLUG, "slug"),
-            (&NO_HOSTS, "no hosts"),
-            (&BAD_HOST, "host pattern"),
-            (&BAD_EXAMPLE, "example"),
-            (&LIMIT_TWICE, "limit"),
-            (&BAD_DEFAULT, "must be one of a, got 'b'"),
-        ] {
-            let err = verdict(site).unwrap_err();
-            assert!(err.contains(why), "{err}");
-        }
-    }
+    (types.check_params)(validated.to_object()).map_err(|e| {
+        format!(
+            "example '{}' does not deserialise into its parameters: {e}",
+            action.example
+        )
+    })?;
+    Ok(ActionSpec {
+        description: action,
+        rules,
+        types,
+    })
 }

@@ -1,31 +1,88 @@
-//! A site's settings as the operator gave them: checked against the site's description at
-//! startup (unknown names and ill-typed values refuse to start), defaults applied, secrets masked.
+//! A site's settings as the operator gave them: checked against the fields of the site's
+//! settings type at startup (unknown names and ill-typed values refuse to start), defaults
+//! applied, required ones that are missing noted (the site answers `not_configured`), secrets
+//! masked. Also [`Secret`], the type a settings field uses for a secret.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::describe::{ParamType, SiteDescription};
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Map, Value};
 
-/// The settings of one site.
+use crate::params::convert;
+use crate::site::SiteDescription;
+use crate::spec::FieldSpec;
+
+/// A secret value (an API key, a session cookie): never printed, never serialised, marked
+/// `writeOnly` in its schema so catalogues and docs know not to show it.
+#[derive(Clone)]
+pub struct Secret(SecretString);
+
+impl Secret {
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(SecretString::from(value.into()))
+    }
+
+    /// The value, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::new)
+    }
+}
+
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("[REDACTED]")
+    }
+}
+
+impl JsonSchema for Secret {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Secret".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string", "writeOnly": true})
+    }
+}
+
+/// The settings of one site, resolved.
 #[derive(Clone)]
 pub struct SiteSettings {
-    site: &'static SiteDescription,
-    values: BTreeMap<&'static str, String>,
+    fields: Vec<FieldSpec>,
+    values: BTreeMap<String, Value>,
+    given: BTreeSet<String>,
+    missing: Vec<String>,
 }
 
 impl SiteSettings {
-    /// Checks `given` (setting name → value) against `site`'s description.
+    /// Checks `given` (setting name → value as text) against `fields`, the settings of `site`.
     pub fn resolve(
-        site: &'static SiteDescription,
+        site: &SiteDescription,
+        fields: Vec<FieldSpec>,
         given: &BTreeMap<String, String>,
     ) -> Result<Self, String> {
         let mut values = BTreeMap::new();
-        for (name, value) in given {
-            let Some(desc) = site
-                .settings
-                .iter()
-                .find(|s| s.name.eq_ignore_ascii_case(name))
-            else {
-                let known: Vec<_> = site.settings.iter().map(|s| s.name).collect();
+        let mut set = BTreeSet::new();
+        for (name, text) in given {
+            let Some(spec) = fields.iter().find(|s| s.name.eq_ignore_ascii_case(name)) else {
+                let known: Vec<_> = fields.iter().map(|s| s.name.as_str()).collect();
                 return Err(format!(
                     "{} has no setting '{name}' (known: {})",
                     site.slug,
@@ -36,59 +93,63 @@ impl SiteSettings {
                     }
                 ));
             };
-            let value = value.trim();
-            if value.is_empty() {
+            let var = site.setting_env_var(&spec.name);
+            let value = convert(spec, Value::from(text.as_str()))
+                .map_err(|why| why.replacen(&format!("parameter '{}'", spec.name), &var, 1))?;
+            if let Some(value) = value {
+                values.insert(spec.name.clone(), value);
+                set.insert(spec.name.clone());
+            }
+        }
+        let mut missing = Vec::new();
+        for spec in &fields {
+            if values.contains_key(&spec.name) {
                 continue;
             }
-            check_type(desc.kind, value)
-                .map_err(|why| format!("{} must be {why}", site.setting_env_var(desc.name)))?;
-            values.insert(desc.name, value.to_owned());
-        }
-        for desc in site.settings {
-            if let (false, Some(default)) = (values.contains_key(desc.name), desc.default) {
-                values.insert(desc.name, default.to_owned());
+            match &spec.default {
+                Some(default) => {
+                    values.insert(spec.name.clone(), default.clone());
+                }
+                None if spec.required => missing.push(spec.name.clone()),
+                None => {}
             }
         }
-        Ok(Self { site, values })
-    }
-
-    /// No settings given: defaults only.
-    pub fn defaults(site: &'static SiteDescription) -> Self {
-        Self::resolve(site, &BTreeMap::new()).unwrap_or(Self {
-            site,
-            values: BTreeMap::new(),
+        Ok(Self {
+            fields,
+            values,
+            given: set,
+            missing,
         })
     }
 
-    /// A setting's value, when set (or defaulted).
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.values.get(name).map(String::as_str)
+    /// The fields of the settings type.
+    pub fn fields(&self) -> &[FieldSpec] {
+        &self.fields
     }
 
-    /// A boolean setting (`true`/`1`/`yes`/`on`).
-    pub fn flag(&self, name: &str) -> bool {
-        self.get(name)
-            .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "on"))
+    /// The values (defaults included) as a JSON object, to deserialise into the settings type.
+    pub fn to_object(&self) -> Value {
+        Value::Object(
+            self.values
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect::<Map<_, _>>(),
+        )
     }
 
     /// Required settings that are not set: while any is, the site answers `not_configured`.
-    pub fn missing(&self) -> Vec<&'static str> {
-        self.site
-            .settings
-            .iter()
-            .filter(|s| s.required && !self.values.contains_key(s.name))
-            .map(|s| s.name)
-            .collect()
+    pub fn missing(&self) -> &[String] {
+        &self.missing
     }
 
     /// Whether every required setting is set.
     pub fn is_configured(&self) -> bool {
-        self.missing().is_empty()
+        self.missing.is_empty()
     }
 
-    /// Whether a setting has a value.
+    /// Whether the operator set this setting (a default does not count).
     pub fn is_set(&self, name: &str) -> bool {
-        self.values.contains_key(name)
+        self.given.contains(name)
     }
 }
 
@@ -96,57 +157,35 @@ impl std::fmt::Debug for SiteSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut map = f.debug_map();
         for (name, value) in &self.values {
-            let secret = self
-                .site
-                .settings
-                .iter()
-                .any(|s| s.name == *name && s.secret);
-            map.entry(name, &if secret { "[REDACTED]" } else { value.as_str() });
+            let secret = self.fields.iter().any(|s| s.name == *name && s.secret);
+            if secret {
+                map.entry(name, &"[REDACTED]");
+            } else {
+                map.entry(name, value);
+            }
         }
         map.finish()
-    }
-}
-
-fn check_type(kind: ParamType, value: &str) -> Result<(), &'static str> {
-    let ok = match kind {
-        ParamType::String => true,
-        ParamType::Integer => value.parse::<i64>().is_ok(),
-        ParamType::Boolean => matches!(
-            value.to_ascii_lowercase().as_str(),
-            "true" | "false" | "1" | "0" | "yes" | "no" | "on" | "off"
-        ),
-        ParamType::Date => chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok(),
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(match kind {
-            ParamType::Integer => "a whole number",
-            ParamType::Boolean => "true or false",
-            ParamType::Date => "a date as YYYY-MM-DD",
-            ParamType::String => "text",
-        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::describe::Setting;
+    use crate::spec::fields_of;
+    use serde::Deserialize;
 
-    static SITE: SiteDescription = SiteDescription::new(
-        "songstats",
-        "Songstats",
-        "https://songstats.com",
-        &["api.songstats.com"],
-        &[],
-    )
-    .settings(&[
-        Setting::new("api_key", "key").required().secret(),
-        Setting::new("allow_x", "flag")
-            .kind(ParamType::Boolean)
-            .default("false"),
-    ]);
+    #[derive(Deserialize, JsonSchema)]
+    #[expect(dead_code, reason = "read through its schema only")]
+    struct Settings {
+        /// The key.
+        api_key: Secret,
+        /// A flag.
+        #[serde(default)]
+        allow_x: bool,
+    }
+
+    static SITE: SiteDescription =
+        SiteDescription::new("songstats", "Songstats", "https://songstats.com");
 
     fn given(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs
@@ -155,22 +194,30 @@ mod tests {
             .collect()
     }
 
+    fn resolve(pairs: &[(&str, &str)]) -> Result<SiteSettings, String> {
+        SiteSettings::resolve(&SITE, fields_of::<Settings>().unwrap(), &given(pairs))
+    }
+
     #[test]
     fn required_defaults_types_and_masking() {
-        let s = SiteSettings::resolve(&SITE, &given(&[])).unwrap();
+        let s = resolve(&[]).unwrap();
         assert_eq!(s.missing(), ["api_key"]);
-        assert!(!s.flag("allow_x"));
-        let s = SiteSettings::resolve(&SITE, &given(&[("API_KEY", "sekret"), ("allow_x", "yes")]))
-            .unwrap();
+        assert!(!s.is_set("allow_x"), "a default is not set by the operator");
+        assert_eq!(s.to_object(), serde_json::json!({"allow_x": false}));
+        let s = resolve(&[("API_KEY", "sekret"), ("allow_x", "yes")]).unwrap();
         assert!(s.is_configured());
-        assert!(s.flag("allow_x"));
+        assert!(s.is_set("allow_x") && s.is_set("api_key"));
+        assert_eq!(s.to_object()["allow_x"], true);
         assert!(!format!("{s:?}").contains("sekret"));
-        let err = SiteSettings::resolve(&SITE, &given(&[("allow_x", "maybe")])).unwrap_err();
-        assert!(
-            err.contains("TECHNO_SCRAPER_SONGSTATS_ALLOW_X must be true or false"),
-            "{err}"
+        let err = resolve(&[("allow_x", "maybe")]).unwrap_err();
+        assert_eq!(
+            err,
+            "TECHNO_SCRAPER_SONGSTATS_ALLOW_X must be true or false, got 'maybe'"
         );
-        let err = SiteSettings::resolve(&SITE, &given(&[("apikey", "x")])).unwrap_err();
+        let err = resolve(&[("apikey", "x")]).unwrap_err();
         assert!(err.contains("no setting 'apikey'"), "{err}");
+        let secret = Secret::new("hunter2");
+        assert_eq!(format!("{secret:?}"), "[REDACTED]");
+        assert_eq!(serde_json::to_string(&secret).unwrap(), "\"[REDACTED]\"");
     }
 }

@@ -1,16 +1,19 @@
-//! The four actions: which api-v2 endpoints each calls, in what order, and how their answers
-//! become our records.
+//! The four actions as typed handlers (their parameters, which api-v2 endpoints each calls, in
+//! what order) and how the answers become our records.
 
-use scraper_core::{Context, Output, Params, ScrapeError};
+use schemars::JsonSchema;
+use scraper_core::{Context, Credential, Cx, Page, PageRequest, ScrapeError};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use url::Url;
 
-use crate::SITE;
-use crate::api::{API_BASE, ClientIds};
+use crate::api::{API_BASE, get_json, get_json_once};
 use crate::model::{Link, Profile, SearchItem, Track};
-use crate::paging::Listing;
+use crate::paging::{Listing, Resume, not_ours};
 use crate::parse::entity::{parse_entity, parse_owner};
 use crate::parse::web_profiles::parse_web_profiles;
 use crate::target::{TrackRef, UserRef, track_ref, user_ref};
+use crate::{SITE, SoundCloud};
 
 /// A user's tracks: `users/{id}/tracks`.
 const USER_TRACKS: Listing = Listing {
@@ -41,174 +44,230 @@ fn is_search(url: &Url) -> bool {
     )
 }
 
-/// One scrape's view of SoundCloud.
-pub(crate) struct Api<'a> {
-    pub(crate) ctx: &'a Context,
-    pub(crate) ids: &'a ClientIds,
+/// Parameters of `profile`.
+#[derive(Deserialize, JsonSchema)]
+pub(crate) struct ProfileParams {
+    /// Handle (dubmatix), numeric id (542134) or profile URL
+    user: String,
 }
 
-impl Api<'_> {
-    /// `profile`: the user (by `users/{id}` or `resolve`) and, best effort, their web profiles.
-    pub(crate) async fn profile(&self, params: &Params) -> Result<Output, ScrapeError> {
-        let profile = match user_ref(params.required_str("user")?, &SITE)? {
-            UserRef::Id(id) => {
-                let (user, links) = futures::join!(self.user_by_id(id), self.links(id));
-                Profile {
-                    links: Some(links),
-                    ..user?
-                }
+/// `profile`: the user (by `users/{id}` or `resolve`) and, best effort, their web profiles.
+pub(crate) async fn profile(cx: Cx<SoundCloud>, p: ProfileParams) -> Result<Profile, ScrapeError> {
+    let api = Api::new(&cx);
+    Ok(match user_ref(&p.user, &SITE)? {
+        UserRef::Id(id) => {
+            let (user, links) = futures::join!(api.user_by_id(id), api.links(id));
+            Profile {
+                links: Some(links),
+                ..user?
             }
-            UserRef::Handle(handle) => {
-                let user = self.user_by_handle(&handle).await?;
-                Profile {
-                    links: Some(self.links(user.id).await),
-                    ..user
-                }
+        }
+        UserRef::Handle(handle) => {
+            let user = api.user_by_handle(&handle).await?;
+            Profile {
+                links: Some(api.links(user.id).await),
+                ..user
             }
-            UserRef::Page(page) => {
-                let user = self.owner_of(&page, true).await?;
-                Profile {
-                    links: Some(self.links(user.id).await),
-                    ..user
-                }
+        }
+        UserRef::Page(page) => {
+            let user = api.owner_of(&page, true).await?;
+            Profile {
+                links: Some(api.links(user.id).await),
+                ..user
             }
-        };
-        Output::item(&profile)
-    }
+        }
+    })
+}
 
-    /// `search`: one of the search endpoints, paged.
-    pub(crate) async fn search(&self, params: &Params) -> Result<Output, ScrapeError> {
-        let limit = params.limit();
-        let path = match params.str("type") {
-            Some("tracks") => "search/tracks",
-            Some("playlists") => "search/playlists",
-            Some("all") => "search",
-            _ => "search/users",
-        };
-        let (start, skip) = match params.cursor() {
-            Some(cursor) => {
-                let (url, skip) = SEARCH.resume_from(cursor)?;
-                if url.path().trim_start_matches('/') != path {
-                    return Err(foreign_cursor("a search of another type"));
-                }
-                (url, skip)
+/// What `search` looks for.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum SearchType {
+    /// Users.
+    #[default]
+    Users,
+    /// Tracks.
+    Tracks,
+    /// Playlists and albums.
+    Playlists,
+    /// All of them, mixed.
+    All,
+}
+
+impl SearchType {
+    /// The api-v2 endpoint of this search.
+    fn path(self) -> &'static str {
+        match self {
+            Self::Users => "search/users",
+            Self::Tracks => "search/tracks",
+            Self::Playlists => "search/playlists",
+            Self::All => "search",
+        }
+    }
+}
+
+/// Parameters of `search`.
+#[derive(Deserialize, JsonSchema)]
+pub(crate) struct SearchParams {
+    /// What to search for
+    q: String,
+    /// What to search: users (default), tracks, playlists, or all of them
+    #[serde(default, rename = "type")]
+    kind: SearchType,
+}
+
+/// `search`: one of the search endpoints, paged.
+pub(crate) async fn search(
+    cx: Cx<SoundCloud>,
+    p: SearchParams,
+    page: PageRequest<Resume>,
+) -> Result<Page<SearchItem, Resume>, ScrapeError> {
+    let limit = page.limit;
+    let from_cursor = page.cursor.is_some();
+    let (start, skip) = match page.cursor {
+        Some(cursor) => {
+            let (url, skip) = SEARCH.resume_from(&cursor)?;
+            // Bound to this search, so of its type unless forged.
+            if url.path().trim_start_matches('/') != p.kind.path() {
+                return Err(not_ours());
             }
-            None => {
-                let q = params.required_str("q")?;
-                let size = SEARCH.page_size(limit).to_string();
-                (
-                    endpoint(
-                        path,
-                        &[
-                            ("q", q),
-                            ("limit", &size),
-                            ("offset", "0"),
-                            ("linked_partitioning", "1"),
-                        ],
-                    )?,
-                    0,
-                )
-            }
-        };
-        let filled = SEARCH
-            .fill(
-                self.ctx,
-                self.ids,
-                start,
-                skip,
-                params.cursor().is_some(),
-                limit,
+            (url, skip)
+        }
+        None => {
+            let size = SEARCH.page_size(limit).to_string();
+            (
+                endpoint(
+                    p.kind.path(),
+                    &[
+                        ("q", &p.q),
+                        ("limit", &size),
+                        ("offset", "0"),
+                        ("linked_partitioning", "1"),
+                    ],
+                )?,
+                0,
             )
-            .await?;
-        Ok(Output::list(&filled.items, filled.next_cursor)?
-            .with_meta("total_results", filled.total_results))
-    }
+        }
+    };
+    let filled = SEARCH
+        .fill(&cx, &cx.state().client_id, start, skip, from_cursor, limit)
+        .await?;
+    let mut answer = Page::new(filled.items).next(filled.next);
+    // `null` when SoundCloud gave no total, as before.
+    answer.meta.insert(
+        "total_results".to_owned(),
+        filled.total_results.map_or(Value::Null, Value::from),
+    );
+    Ok(answer)
+}
 
-    /// `tracks`: `users/{id}/tracks`, paged; a numeric id needs no user lookup first.
-    pub(crate) async fn tracks(&self, params: &Params) -> Result<Output, ScrapeError> {
-        let limit = params.limit();
-        let user = user_ref(params.required_str("user")?, &SITE)?;
-        let (start, skip) = match params.cursor() {
-            // Continuing needs no user lookup; a numeric id must match the cursor's user.
-            Some(cursor) => {
-                let (url, skip) = USER_TRACKS.resume_from(cursor)?;
-                if let UserRef::Id(id) = user
-                    && url.path() != format!("/users/{id}/tracks")
-                {
-                    return Err(foreign_cursor("another user's tracks"));
-                }
-                (url, skip)
-            }
-            None => {
-                let id = match user {
-                    UserRef::Id(id) => id,
-                    UserRef::Handle(handle) => self.user_by_handle(&handle).await?.id,
-                    UserRef::Page(page) => self.owner_of(&page, false).await?.id,
-                };
-                let size = USER_TRACKS.page_size(limit).to_string();
-                (
-                    endpoint(
-                        &format!("users/{id}/tracks"),
-                        &[("limit", &size), ("linked_partitioning", "1")],
-                    )?,
-                    0,
-                )
-            }
-        };
-        let filled = USER_TRACKS
-            .fill(
-                self.ctx,
-                self.ids,
-                start,
-                skip,
-                params.cursor().is_some(),
-                limit,
+/// Parameters of `tracks`.
+#[derive(Deserialize, JsonSchema)]
+pub(crate) struct TracksParams {
+    /// Handle (dubmatix), numeric id (542134) or profile URL
+    user: String,
+}
+
+/// `tracks`: `users/{id}/tracks`, paged; a numeric id needs no user lookup first.
+pub(crate) async fn tracks(
+    cx: Cx<SoundCloud>,
+    p: TracksParams,
+    page: PageRequest<Resume>,
+) -> Result<Page<Track, Resume>, ScrapeError> {
+    let limit = page.limit;
+    let user = user_ref(&p.user, &SITE)?;
+    let from_cursor = page.cursor.is_some();
+    let (start, skip) = match page.cursor {
+        // Continuing needs no user lookup: the cursor is bound to this `user`.
+        Some(cursor) => USER_TRACKS.resume_from(&cursor)?,
+        None => {
+            let api = Api::new(&cx);
+            let id = match user {
+                UserRef::Id(id) => id,
+                UserRef::Handle(handle) => api.user_by_handle(&handle).await?.id,
+                UserRef::Page(page) => api.owner_of(&page, false).await?.id,
+            };
+            let size = USER_TRACKS.page_size(limit).to_string();
+            (
+                endpoint(
+                    &format!("users/{id}/tracks"),
+                    &[("limit", &size), ("linked_partitioning", "1")],
+                )?,
+                0,
             )
-            .await?;
-        let tracks: Vec<Track> = filled
-            .items
-            .into_iter()
-            .filter_map(|item| match item {
-                SearchItem::Track(track) => Some(track),
-                _ => None,
-            })
-            .collect();
-        Output::list(&tracks, filled.next_cursor)
-    }
+        }
+    };
+    let filled = USER_TRACKS
+        .fill(&cx, &cx.state().client_id, start, skip, from_cursor, limit)
+        .await?;
+    let tracks: Vec<Track> = filled
+        .items
+        .into_iter()
+        .filter_map(|item| match item {
+            SearchItem::Track(track) => Some(track),
+            _ => None,
+        })
+        .collect();
+    Ok(Page::new(tracks).next(filled.next))
+}
 
-    /// `track`: `tracks/{id}`, or `resolve` of the track page.
-    pub(crate) async fn track(&self, params: &Params) -> Result<Output, ScrapeError> {
-        let (url, what) = match (params.int("id"), params.str("url")) {
-            (Some(id), _) => (
+/// Parameters of `track` (one of `url` and `id`).
+#[derive(Deserialize, JsonSchema)]
+pub(crate) struct TrackParams {
+    /// Track URL (https://soundcloud.com/<user>/<track>); a #t= fragment is ignored
+    url: Option<String>,
+    /// Numeric track id
+    #[schemars(range(min = 1, max = i64::MAX))]
+    id: Option<u64>,
+}
+
+/// `track`: `tracks/{id}`, or `resolve` of the track page.
+pub(crate) async fn track(cx: Cx<SoundCloud>, p: TrackParams) -> Result<Track, ScrapeError> {
+    let (url, what) = match (p.id, p.url.as_deref()) {
+        (Some(id), _) => (
+            endpoint(&format!("tracks/{id}"), &[])?,
+            format!("SoundCloud track {id}"),
+        ),
+        (None, Some(url)) => match track_ref(url)? {
+            TrackRef::Id(id) => (
                 endpoint(&format!("tracks/{id}"), &[])?,
                 format!("SoundCloud track {id}"),
             ),
-            (None, Some(url)) => match track_ref(url)? {
-                TrackRef::Id(id) => (
-                    endpoint(&format!("tracks/{id}"), &[])?,
-                    format!("SoundCloud track {id}"),
-                ),
-                TrackRef::Page(page) => (
-                    endpoint("resolve", &[("url", &page)])?,
-                    format!("the SoundCloud track {page}"),
-                ),
-            },
-            (None, None) => {
-                return Err(ScrapeError::invalid_param(
-                    "url",
-                    "give one of 'url' or 'id'",
-                ));
-            }
-        };
-        match self.entity(&url, &what).await? {
-            SearchItem::Track(track) => Output::item(&track),
-            other => Err(ScrapeError::invalid_param(
+            TrackRef::Page(page) => (
+                endpoint("resolve", &[("url", &page)])?,
+                format!("the SoundCloud track {page}"),
+            ),
+        },
+        (None, None) => {
+            return Err(ScrapeError::invalid_param(
                 "url",
-                format!(
-                    "parameter 'url' names a SoundCloud {}, not a track",
-                    kind_name(&other)
-                ),
-            )),
+                "give one of 'url' or 'id'",
+            ));
+        }
+    };
+    match Api::new(&cx).entity(&url, &what).await? {
+        SearchItem::Track(track) => Ok(track),
+        other => Err(ScrapeError::invalid_param(
+            "url",
+            format!(
+                "parameter 'url' names a SoundCloud {}, not a track",
+                kind_name(&other)
+            ),
+        )),
+    }
+}
+
+/// One scrape's view of SoundCloud: the context and the shared client_id.
+struct Api<'a> {
+    cx: &'a Context,
+    ids: &'a Credential<String>,
+}
+
+impl<'a> Api<'a> {
+    fn new(cx: &'a Cx<SoundCloud>) -> Self {
+        Self {
+            cx,
+            ids: &cx.state().client_id,
         }
     }
 
@@ -227,7 +286,7 @@ impl Api<'_> {
     /// from `users/{id}`.
     async fn owner_of(&self, page: &str, complete: bool) -> Result<Profile, ScrapeError> {
         let url = endpoint("resolve", &[("url", page)])?;
-        let response = self.ids.get_json(self.ctx, &url).await?;
+        let response = get_json(self.cx, self.ids, &url).await?;
         response.error_for_status(&format!("the SoundCloud page {page}"))?;
         let owner = parse_owner(&response.text())?;
         let reduced = owner.track_count.is_none()
@@ -255,7 +314,7 @@ impl Api<'_> {
 
     /// One entity; 404 is `not_found` naming `what`.
     async fn entity(&self, url: &Url, what: &str) -> Result<SearchItem, ScrapeError> {
-        let response = self.ids.get_json(self.ctx, url).await?;
+        let response = get_json(self.cx, self.ids, url).await?;
         response.error_for_status(what)?;
         parse_entity(&response.text())
     }
@@ -264,7 +323,7 @@ impl Api<'_> {
     /// and a refusal here does not cost a client_id rediscovery).
     async fn links(&self, id: u64) -> Vec<Link> {
         let outcome = match endpoint(&format!("users/{id}/web-profiles"), &[]) {
-            Ok(url) => match self.ids.get_json_once(self.ctx, &url).await {
+            Ok(url) => match get_json_once(self.cx, self.ids, &url).await {
                 Ok(response) if response.is_success() => parse_web_profiles(&response.text()),
                 Ok(response) => Err(ScrapeError::changed(format!("HTTP {}", response.status()))),
                 Err(e) => Err(e),
@@ -276,10 +335,6 @@ impl Api<'_> {
             Vec::new()
         })
     }
-}
-
-fn foreign_cursor(whose: &str) -> ScrapeError {
-    ScrapeError::invalid_param("cursor", format!("parameter 'cursor' belongs to {whose}"))
 }
 
 fn kind_name(item: &SearchItem) -> &'static str {

@@ -1,10 +1,8 @@
-//! Calls to api-v2 with a `client_id`: the id is discovered once (homepage hydration, else the
-//! JS bundles), kept for every request, and rediscovered once when SoundCloud refuses it.
+//! Calls to api-v2 with a `client_id`: the id (a [`Credential`] in the site's state) is
+//! discovered once (homepage hydration, else the JS bundles), kept for every request, and
+//! rediscovered once when SoundCloud refuses it.
 
-use std::sync::{Arc, PoisonError, RwLock};
-
-use scraper_core::{Context, Request, Response, ScrapeError, walls};
-use tokio::sync::Mutex;
+use scraper_core::{Context, Credential, FetchError, Request, Response, ScrapeError, Use, walls};
 use url::Url;
 
 use crate::parse::client_id::{
@@ -20,98 +18,42 @@ const MAX_BUNDLES: usize = 4;
 /// The id sits near the start of its bundle; like NewPipe, read only the head of each.
 const BUNDLE_RANGE: &str = "bytes=0-50000";
 
-/// The client_id in use, shared by every request of the process.
-#[derive(Debug, Default)]
-pub(crate) struct ClientIds {
-    current: RwLock<Option<Arc<str>>>,
-    /// Held while discovering, so concurrent requests wait for one discovery instead of each
-    /// fetching the homepage.
-    discovery: Mutex<()>,
+/// `GET url` on api-v2 with the client_id, without retry on refusal (best-effort extras).
+pub(crate) async fn get_json_once(
+    cx: &Context,
+    ids: &Credential<String>,
+    url: &Url,
+) -> Result<Response, ScrapeError> {
+    let id = ids.get(|| discovered(cx)).await?;
+    Ok(send(cx, url, &id).await?)
 }
 
-impl ClientIds {
-    /// Starts with the operator's pinned id, or with none (discovered on first use).
-    pub(crate) fn new(pinned: Option<&str>) -> Self {
-        Self {
-            current: RwLock::new(pinned.map(Arc::from)),
-            discovery: Mutex::new(()),
-        }
-    }
-
-    fn current(&self) -> Option<Arc<str>> {
-        self.current
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    fn store(&self, id: Arc<str>) {
-        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(id);
-    }
-
-    /// The id to use, discovering one when there is none yet.
-    async fn get(&self, ctx: &Context) -> Result<Arc<str>, ScrapeError> {
-        if let Some(id) = self.current() {
-            return Ok(id);
-        }
-        let _one_at_a_time = self.discovery.lock().await;
-        if let Some(id) = self.current() {
-            return Ok(id);
-        }
-        let id: Arc<str> = discover(ctx).await?.into();
-        self.store(id.clone());
-        Ok(id)
-    }
-
-    /// A fresh id after SoundCloud refused `stale` (unless another request already replaced it).
-    async fn refresh(&self, ctx: &Context, stale: &str) -> Result<Arc<str>, ScrapeError> {
-        let _one_at_a_time = self.discovery.lock().await;
-        if let Some(id) = self.current().filter(|id| &**id != stale) {
-            return Ok(id);
-        }
-        tracing::info!(
-            site = "soundcloud",
-            "the client_id was refused; discovering a fresh one"
-        );
-        let id: Arc<str> = discover(ctx).await?.into();
-        self.store(id.clone());
-        Ok(id)
-    }
-
-    /// `GET url` on api-v2 with the client_id, without retry on refusal (best-effort extras).
-    pub(crate) async fn get_json_once(
-        &self,
-        ctx: &Context,
-        url: &Url,
-    ) -> Result<Response, ScrapeError> {
-        send(ctx, url, &self.get(ctx).await?).await
-    }
-
-    /// `GET url` on api-v2 with the client_id; on 401/403 the id is rediscovered and the request
-    /// sent once more. A refusal that survives the refresh is `blocked`. Other statuses are the
-    /// caller's to read.
-    pub(crate) async fn get_json(&self, ctx: &Context, url: &Url) -> Result<Response, ScrapeError> {
-        let id = self.get(ctx).await?;
-        let response = send(ctx, url, &id).await?;
-        if !matches!(response.status(), 401 | 403) {
-            return Ok(response);
-        }
-        let fresh = self.refresh(ctx, &id).await?;
-        let response = send(ctx, url, &fresh).await?;
-        match response.status() {
-            401 | 403 => Err(ScrapeError::blocked(format!(
-                "SoundCloud refused the request (HTTP {}) even with a freshly discovered client_id",
-                response.status()
-            ))),
-            _ => Ok(response),
-        }
-    }
+/// `GET url` on api-v2 with the client_id; on 401/403 the id is rediscovered and the request
+/// sent once more. A refusal that survives the refresh is `blocked`. Other statuses are the
+/// caller's to read.
+pub(crate) async fn get_json(
+    cx: &Context,
+    ids: &Credential<String>,
+    url: &Url,
+) -> Result<Response, ScrapeError> {
+    ids.use_with_refresh(
+        || discovered(cx),
+        |id| async move {
+            let response = send(cx, url, &id).await?;
+            Ok(if matches!(response.status(), 401 | 403) {
+                Use::Refused
+            } else {
+                Use::Done(response)
+            })
+        },
+    )
+    .await
 }
 
-async fn send(ctx: &Context, url: &Url, client_id: &str) -> Result<Response, ScrapeError> {
+async fn send(cx: &Context, url: &Url, client_id: &str) -> Result<Response, FetchError> {
     let mut url = without_client_id(url);
     url.query_pairs_mut().append_pair("client_id", client_id);
-    ctx.fetch(
+    cx.fetch(
         Request::get_url(url).header("accept", "application/json, text/javascript, */*; q=0.1"),
     )
     .await
@@ -134,9 +76,14 @@ pub(crate) fn without_client_id(url: &Url) -> Url {
     clean
 }
 
+/// A discovered client_id, for the credential: it lives until SoundCloud refuses it.
+async fn discovered(cx: &Context) -> Result<(String, Option<std::time::Duration>), ScrapeError> {
+    Ok((discover(cx).await?, None))
+}
+
 /// Finds the web app's client_id: the homepage's hydration data, else its JS bundles, last first.
-async fn discover(ctx: &Context) -> Result<String, ScrapeError> {
-    let home = ctx.get(HOMEPAGE).await?;
+async fn discover(cx: &Context) -> Result<String, ScrapeError> {
+    let home = cx.get(HOMEPAGE).await?;
     let body = home.text();
     if !home.is_success() {
         walls::ensure_not_challenged("soundcloud", &body, false)?;
@@ -153,7 +100,7 @@ async fn discover(ctx: &Context) -> Result<String, ScrapeError> {
     }
     let mut last_error = None;
     for script in asset_script_urls(&body).iter().rev().take(MAX_BUNDLES) {
-        match ctx
+        match cx
             .fetch(
                 Request::get(script)
                     .header("range", BUNDLE_RANGE)
@@ -172,8 +119,9 @@ async fn discover(ctx: &Context) -> Result<String, ScrapeError> {
                 }
             }
             Ok(_) => {}
-            Err(e @ ScrapeError::UpstreamTimeout(_)) => return Err(e),
-            Err(e) => last_error = Some(e),
+            // Out of time: no other bundle can be read either.
+            Err(e @ FetchError::Timeout { .. }) => return Err(e.into()),
+            Err(e) => last_error = Some(ScrapeError::from(e)),
         }
     }
     Err(last_error.unwrap_or_else(|| {

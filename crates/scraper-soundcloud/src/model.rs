@@ -2,12 +2,13 @@
 //! from SoundCloud's JSON (counts renamed, timestamps in RFC 3339 UTC, artwork upgraded).
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::raw::RawEntity;
 
 /// A user's profile (`profile`, and users in `search`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Profile {
     /// SoundCloud's numeric id.
     pub id: u64,
@@ -48,7 +49,7 @@ pub struct Profile {
 }
 
 /// One web profile of a user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Link {
     /// The service (`instagram`, `spotify`, `personal`, ...).
     pub platform: Option<String>,
@@ -57,7 +58,7 @@ pub struct Link {
 }
 
 /// The user a track or playlist belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Artist {
     /// SoundCloud's numeric id.
     pub id: Option<u64>,
@@ -68,7 +69,7 @@ pub struct Artist {
 }
 
 /// A track (`track`, `tracks`, tracks in `search`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Track {
     /// SoundCloud's numeric id.
     pub id: u64,
@@ -105,7 +106,7 @@ pub struct Track {
 }
 
 /// A playlist or album in `search`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Playlist {
     /// SoundCloud's numeric id.
     pub id: u64,
@@ -126,7 +127,7 @@ pub struct Playlist {
 }
 
 /// One search result, with its `type`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum SearchItem {
     /// A user, as `profile` answers it (without `links`, which cost a request per user).

@@ -1,14 +1,15 @@
 //! Paging over SoundCloud collections: one caller page is filled from as many upstream pages as
 //! it takes (SoundCloud answers pages with empty collections but a `next_href`), and the opaque
-//! cursor says exactly where to resume: an upstream page and how many of its records were given.
+//! cursor's state ([`Resume`], which the core encodes and binds to its listing) says exactly where
+//! to resume: an upstream page and how many of its records were given.
 
 use std::time::Duration;
 
-use scraper_core::{Context, ScrapeError, cursor};
+use scraper_core::{Context, Credential, ScrapeError};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::api::{API_BASE, ClientIds, without_client_id};
+use crate::api::{API_BASE, get_json, without_client_id};
 use crate::model::SearchItem;
 use crate::parse::page::parse_page;
 
@@ -19,8 +20,8 @@ const MAX_PAGES_PER_CALL: usize = 16;
 /// Below this much time left, no further upstream page is started for a page that has records.
 const MIN_TIME_TO_FOLLOW: Duration = Duration::from_secs(4);
 
-/// Where a listing resumes: the upstream page (`h`, an api-v2 URL without client_id) and how many
-/// of its records were already given (`s`).
+/// Where a listing resumes (the list actions' cursor state): the upstream page (`h`, an api-v2 URL
+/// without client_id) and how many of its records were already given (`s`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Resume {
     h: String,
@@ -48,7 +49,7 @@ pub(crate) struct Listing {
 #[derive(Debug)]
 pub(crate) struct Filled {
     pub(crate) items: Vec<SearchItem>,
-    pub(crate) next_cursor: Option<String>,
+    pub(crate) next: Option<Resume>,
     pub(crate) total_results: Option<u64>,
 }
 
@@ -58,18 +59,14 @@ impl Listing {
         limit.clamp(self.min_page.max(1), MAX_UPSTREAM_PAGE)
     }
 
-    /// Reads a client's cursor: it must be one of ours and point into this listing.
-    pub(crate) fn resume_from(&self, cursor: &str) -> Result<(Url, usize), ScrapeError> {
-        let state: Resume = cursor::decode(cursor)?;
+    /// Reads a client's cursor state. The core checked that the cursor is bound to this listing,
+    /// but its contents can be forged: the page must be an api-v2 URL of this listing's kind and
+    /// the count of records given must be one a page can hold.
+    pub(crate) fn resume_from(&self, state: &Resume) -> Result<(Url, usize), ScrapeError> {
         let url = self
             .accept(&state.h)
             .filter(|_| state.s < MAX_UPSTREAM_PAGE);
-        url.map(|u| (u, state.s)).ok_or_else(|| {
-            ScrapeError::invalid_param(
-                "cursor",
-                "parameter 'cursor' does not belong to this listing",
-            )
-        })
+        url.map(|u| (u, state.s)).ok_or_else(not_ours)
     }
 
     /// An upstream link (absolute, or relative to api-v2) when it stays in this listing.
@@ -84,8 +81,8 @@ impl Listing {
     /// Fills a page of `limit` records, starting at `start` after `skip` records of it.
     pub(crate) async fn fill(
         &self,
-        ctx: &Context,
-        ids: &ClientIds,
+        cx: &Context,
+        ids: &Credential<String>,
         start: Url,
         skip: usize,
         from_cursor: bool,
@@ -106,10 +103,10 @@ impl Listing {
                 s: skip,
             };
             let continuation = from_cursor || fetched > 0;
-            let page = match self.fetch(ctx, ids, &url).await {
+            let page = match self.fetch(cx, ids, &url).await {
                 Ok(Some(page)) => page,
                 // A link SoundCloud gave that now answers 404: the listing ended there.
-                Ok(None) if continuation => return finish(items, None, total_results),
+                Ok(None) if continuation => return Ok(finish(items, None, total_results)),
                 Ok(None) => {
                     return Err(ScrapeError::not_found(format!(
                         "{} does not exist",
@@ -119,7 +116,7 @@ impl Listing {
                 // Keep what was gathered; the cursor retries the failing page.
                 Err(e) if !items.is_empty() => {
                     tracing::warn!(site = "soundcloud", error = %e, "stopped filling a page early");
-                    return finish(items, Some(here), total_results);
+                    return Ok(finish(items, Some(here), total_results));
                 }
                 Err(e) => return Err(e),
             };
@@ -131,54 +128,54 @@ impl Listing {
                     site = "soundcloud",
                     "a page's next link leads backwards; the listing ends here"
                 );
-                return finish(items, None, total_results);
+                return Ok(finish(items, None, total_results));
             }
             total_results = total_results.or(page.total_results);
             let need = limit.saturating_sub(items.len());
             let available = page.items.len().saturating_sub(skip);
             if available > need {
                 items.extend(page.items.into_iter().skip(skip).take(need));
-                return finish(
+                return Ok(finish(
                     items,
                     Some(Resume {
                         s: skip + need,
                         ..here
                     }),
                     total_results,
-                );
+                ));
             }
             items.extend(page.items.into_iter().skip(skip));
             skip = 0;
             let Some(following) = following else {
-                return finish(items, None, total_results);
+                return Ok(finish(items, None, total_results));
             };
             if with_limit(&following, 0) == with_limit(&url, 0) {
-                return finish(items, None, total_results);
+                return Ok(finish(items, None, total_results));
             }
-            let out_of_time = !items.is_empty() && ctx.remaining() < MIN_TIME_TO_FOLLOW;
+            let out_of_time = !items.is_empty() && cx.remaining() < MIN_TIME_TO_FOLLOW;
             if items.len() >= limit || fetched + 1 >= MAX_PAGES_PER_CALL || out_of_time {
-                return finish(
+                return Ok(finish(
                     items,
                     Some(Resume {
                         h: following.to_string(),
                         s: 0,
                     }),
                     total_results,
-                );
+                ));
             }
             next = following;
         }
-        finish(items, None, total_results)
+        Ok(finish(items, None, total_results))
     }
 
     /// One upstream page; `None` when it answers 404.
     async fn fetch(
         &self,
-        ctx: &Context,
-        ids: &ClientIds,
+        cx: &Context,
+        ids: &Credential<String>,
         url: &Url,
     ) -> Result<Option<crate::parse::page::UpstreamPage>, ScrapeError> {
-        let response = ids.get_json(ctx, url).await?;
+        let response = get_json(cx, ids, url).await?;
         if matches!(response.status(), 404 | 410) {
             return Ok(None);
         }
@@ -187,17 +184,20 @@ impl Listing {
     }
 }
 
-fn finish(
-    items: Vec<SearchItem>,
-    resume: Option<Resume>,
-    total_results: Option<u64>,
-) -> Result<Filled, ScrapeError> {
-    let next_cursor = resume.map(|r| cursor::encode(&r)).transpose()?;
-    Ok(Filled {
+/// The refusal of a cursor whose contents we would not have written.
+pub(crate) fn not_ours() -> ScrapeError {
+    ScrapeError::invalid_param(
+        "cursor",
+        "parameter 'cursor' is not a cursor this service gave out",
+    )
+}
+
+fn finish(items: Vec<SearchItem>, next: Option<Resume>, total_results: Option<u64>) -> Filled {
+    Filled {
         items,
-        next_cursor,
+        next,
         total_results,
-    })
+    }
 }
 
 /// Whether the link from the page at `current` to `next` moves forward. api-v2 pages by an
@@ -311,12 +311,11 @@ mod tests {
 
     #[test]
     fn cursors_only_point_into_their_listing() {
-        let ok = cursor::encode(&Resume {
+        let ok = Resume {
             h: "https://api-v2.soundcloud.com/users/5/tracks?offset=x&limit=20&client_id=leak"
                 .into(),
             s: 3,
-        })
-        .unwrap();
+        };
         let (url, skip) = TRACKS.resume_from(&ok).unwrap();
         assert_eq!(
             (url.as_str(), skip),
@@ -334,19 +333,18 @@ mod tests {
             "https://api-v2.soundcloud.com/users/me/tracks",
             "//evil.example/users/5/tracks",
         ] {
-            let bad = cursor::encode(&Resume { h: h.into(), s: 0 }).unwrap();
+            let bad = Resume { h: h.into(), s: 0 };
+            let err = TRACKS.resume_from(&bad).unwrap_err();
+            assert_eq!(err.param(), Some("cursor"), "{h}");
             assert_eq!(
-                TRACKS.resume_from(&bad).unwrap_err().param(),
-                Some("cursor"),
-                "{h}"
+                err.to_string(),
+                "parameter 'cursor' is not a cursor this service gave out"
             );
         }
-        let huge_skip = cursor::encode(&Resume {
+        let huge_skip = Resume {
             h: "https://api-v2.soundcloud.com/users/5/tracks".into(),
             s: 10_000,
-        })
-        .unwrap();
+        };
         assert!(TRACKS.resume_from(&huge_skip).is_err());
-        assert!(TRACKS.resume_from("not-a-cursor").is_err());
     }
 }

@@ -7,8 +7,10 @@ use scraper_core::{
 };
 use url::Url;
 
-/// Hosts whose URLs a client may pass. `api.soundcloud.com` and `api-v2` URLs only name ids.
-const PAGE_HOSTS: &[&str] = &[
+/// Hosts whose URLs a client may pass: the site's page hosts ([`SiteDescription::param_hosts`])
+/// and the API hosts, whose URLs are only read for the id they name (`/users/<id>`,
+/// `/tracks/<id>`), never fetched as given.
+const URL_HOSTS: &[&str] = &[
     "soundcloud.com",
     "www.soundcloud.com",
     "m.soundcloud.com",
@@ -95,7 +97,7 @@ pub(crate) fn user_ref(input: &str, site: &SiteDescription) -> Result<UserRef, S
             EntityRef::Url(_) => Err(not_a("user", "a SoundCloud user")),
         };
     }
-    let url = parse_site_url("user", input, PAGE_HOSTS)?;
+    let url = parse_site_url("user", input, URL_HOSTS)?;
     let segments = segments(&url);
     if is_api_host(&url) {
         return match segments.as_slice() {
@@ -129,7 +131,7 @@ pub(crate) fn user_ref(input: &str, site: &SiteDescription) -> Result<UserRef, S
 /// Reads a track `url`: `https://soundcloud.com/<user>/<track>` (query and fragment such as
 /// `#t=130` dropped, `m.`/`www.` hosts folded), or an API URL of a track id.
 pub(crate) fn track_ref(input: &str) -> Result<TrackRef, ScrapeError> {
-    let url = parse_site_url("url", input, PAGE_HOSTS)?;
+    let url = parse_site_url("url", input, URL_HOSTS)?;
     let segments = segments(&url);
     if is_api_host(&url) {
         return match segments.as_slice() {
@@ -201,21 +203,16 @@ fn not_a(param: &'static str, what: &str) -> ScrapeError {
 mod tests {
     use super::*;
 
-    static SITE: SiteDescription = SiteDescription::new(
-        "soundcloud",
-        "SoundCloud",
-        "https://soundcloud.com",
-        &[
-            "soundcloud.com",
-            "m.soundcloud.com",
-            "api-v2.soundcloud.com",
-            "a-v2.sndcdn.com",
-        ],
-        &[],
-    );
-
     fn user(input: &str) -> Result<UserRef, ScrapeError> {
-        user_ref(input, &SITE)
+        user_ref(input, &crate::SITE)
+    }
+
+    #[test]
+    fn page_hosts_are_url_hosts() {
+        for host in crate::SITE.url_hosts() {
+            assert!(URL_HOSTS.contains(host), "{host}");
+        }
+        assert!(!crate::SITE.url_hosts().contains(&"api-v2.soundcloud.com"));
     }
 
     #[test]

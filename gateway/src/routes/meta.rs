@@ -20,14 +20,16 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
         .engine
         .sites()
         .iter()
-        .map(|s| json!({"slug": s.description.slug, "configured": s.settings.is_configured()}))
+        .map(|s| json!({"slug": s.description().slug, "configured": s.is_configured()}))
         .collect();
     HttpResponse::Ok().json(json!({"status": "ready", "sites": sites}))
 }
 
 /// `GET /v1/sites`: the catalogue.
 pub async fn sites(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok().json(json!({"data": state.catalogue}))
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(state.catalogue.clone())
 }
 
 /// `GET /openapi.json`.
@@ -37,11 +39,12 @@ pub async fn openapi(state: web::Data<AppState>) -> HttpResponse {
         .body(state.openapi.clone())
 }
 
-/// `GET /docs`.
-pub async fn docs(state: web::Data<AppState>) -> HttpResponse {
+/// `GET /docs`, its curl lines with the base URL the client used.
+pub async fn docs(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let base = maud::html! { (state.base_url(&req)) }.into_string();
     HttpResponse::Ok()
         .content_type(ContentType::html())
-        .body(state.docs.clone())
+        .body(state.docs.replace(crate::docs_page::BASE_URL, &base))
 }
 
 /// Any route that does not exist.

@@ -2,7 +2,7 @@
 //! answer into the API's envelope or problem document. No per-site code lives here.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::CACHE_CONTROL;
+use actix_web::http::header::{CACHE_CONTROL, ContentType};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use futures::StreamExt as _;
 use scraper_core::{Call, RawParams, ScrapeError, Success};
@@ -91,7 +91,7 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
                 .engine
                 .sites()
                 .iter()
-                .map(|s| s.description.slug)
+                .map(|s| s.description().slug)
                 .collect();
             ScrapeError::UnknownSite {
                 site: site.to_owned(),
@@ -99,7 +99,7 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
             }
         }
         Some(found) => {
-            let known: Vec<_> = found.description.actions.iter().map(|a| a.name).collect();
+            let known: Vec<_> = found.description().actions.iter().map(|a| a.name).collect();
             ScrapeError::UnknownAction {
                 site: site.to_owned(),
                 action: segments[1..].join("/"),
@@ -139,7 +139,9 @@ async fn run(
                 .map(|cursor| next_url(req, state, &success, cursor));
             let (attempts, cached) = (success.meta.attempts, success.meta.cached);
             (
-                HttpResponse::Ok().json(success.into_body(next_url.as_deref())),
+                HttpResponse::Ok()
+                    .content_type(ContentType::json())
+                    .body(success.to_body(next_url.as_deref())),
                 attempts,
                 cached,
             )
@@ -165,19 +167,7 @@ async fn run(
 
 /// The absolute URL of the next page: the same action and parameters with the new cursor.
 fn next_url(req: &HttpRequest, state: &AppState, success: &Success, cursor: &str) -> String {
-    let base = match state
-        .settings
-        .public_url
-        .as_deref()
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-    {
-        Some(public) => public.trim_end_matches('/').to_owned(),
-        None => {
-            let info = req.connection_info();
-            format!("{}://{}", info.scheme(), info.host())
-        }
-    };
+    let base = state.base_url(req);
     format!(
         "{base}/v1/{}/{}?{}",
         success.site.slug,

@@ -265,8 +265,9 @@ fn real_album_and_track_pages() {
     );
 }
 
-/// Every case of expect/bandcamp.json through the engine, upstream traffic served by replay.py
-/// (custom domains allowed, as the corpus check runs the gateway).
+/// Every case of expect/bandcamp.json through the engine, upstream traffic served by replay.py,
+/// with the settings of the crate's `corpus.env` (custom domains allowed, as `cargo xtask
+/// corpus` runs the gateway).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recorded_expectations_pass_through_the_engine() {
     let (Some(cases), Some(replay)) = (
@@ -276,11 +277,7 @@ async fn recorded_expectations_pass_through_the_engine() {
         eprintln!("skipped: ../shared/corpus (or python3 for replay.py) is not here");
         return;
     };
-    let engine = scraper_core::testing::engine(
-        "bandcamp",
-        replay.url(),
-        &[("allow_custom_domains", "true")],
-    );
+    let engine = corpus::engine("bandcamp", &replay);
     let failures = corpus::check(&engine, "bandcamp", &cases).await;
     assert!(
         failures.is_empty(),

@@ -8,6 +8,7 @@
 mod corpus;
 mod hostile;
 mod parsers;
+mod site;
 mod support;
 mod upstream;
 

@@ -2,6 +2,10 @@
 //! request each action sends, paging and cursors, fallbacks, error codes, and the custom-domain
 //! rule.
 
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use scraper_core::testing::{call, engine};
 use scraper_core::{Engine, ErrorCode};
 use serde_json::{Value, json};
@@ -26,7 +30,7 @@ fn bandcamp(server: &MockServer) -> Engine {
 
 async fn ok(engine: &Engine, action: &str, query: &str) -> Value {
     match call(engine, "bandcamp", action, query).await {
-        Ok(success) => success.into_body(None),
+        Ok(success) => success.to_value(None),
         Err(failure) => panic!(
             "{action}?{query} failed: {} ({})",
             failure.error.code(),
@@ -37,7 +41,7 @@ async fn ok(engine: &Engine, action: &str, query: &str) -> Value {
 
 async fn fails(engine: &Engine, action: &str, query: &str) -> (ErrorCode, Option<String>) {
     match call(engine, "bandcamp", action, query).await {
-        Ok(success) => panic!("{action}?{query} succeeded: {}", success.into_body(None)),
+        Ok(success) => panic!("{action}?{query} succeeded: {}", success.to_value(None)),
         Err(failure) => (
             failure.error.code(),
             failure.error.param().map(str::to_owned),
@@ -238,26 +242,54 @@ async fn foreign_or_broken_cursors_are_refused() {
     assert_eq!(other, (ErrorCode::InvalidParams, Some("cursor".into())));
     let garbage = fails(&engine, "search", "q=night%20ferry&cursor=!!!").await;
     assert_eq!(garbage, (ErrorCode::InvalidParams, Some("cursor".into())));
+    // Forged states under the binding of this very listing: the page must stay in range.
     for state in [
-        json!({"s": "h", "q": "night ferry", "t": "all", "p": u32::MAX, "i": 0}),
-        json!({"s": "h", "q": "night ferry", "t": "all", "p": 0, "i": 0}),
-        json!({"s": "x", "q": "night ferry", "t": "all"}),
+        json!({"s": "h", "p": u32::MAX, "i": 0}),
+        json!({"s": "h", "p": 0, "i": 0}),
+        json!({"s": "x"}),
     ] {
-        let crafted = scraper_core::cursor::encode(&state).unwrap();
-        let refused = fails(
+        let crafted = forge(cursor, &state);
+        let refused = call(
             &engine,
+            "bandcamp",
             "search",
-            &format!("q=night%20ferry&cursor={crafted}"),
+            &format!("q=night%20ferry&limit=2&cursor={crafted}"),
         )
-        .await;
+        .await
+        .map(|_| ())
+        .expect_err(&state.to_string())
+        .error;
+        assert_eq!(refused.param(), Some("cursor"), "{state}");
         assert_eq!(
-            refused,
-            (ErrorCode::InvalidParams, Some("cursor".into())),
+            refused.to_string(),
+            "parameter 'cursor' is not a cursor this service gave out",
             "{state}"
         );
     }
+    let resumed = ok(
+        &engine,
+        "search",
+        &format!(
+            "q=night%20ferry&limit=2&cursor={}",
+            forge(cursor, &json!({"s": "h", "p": 2, "i": 1}))
+        ),
+    )
+    .await;
+    assert_eq!(
+        ids(&resumed),
+        [4444444444],
+        "a state of the same listing is read"
+    );
     let bad_type = fails(&engine, "search", "q=x&type=fans").await;
     assert_eq!(bad_type, (ErrorCode::InvalidParams, Some("type".into())));
+}
+
+/// A cursor with the binding of `genuine` (its first 8 bytes) and another state.
+fn forge(genuine: &str, state: &Value) -> String {
+    let bytes = URL_SAFE_NO_PAD.decode(genuine).unwrap();
+    let mut forged = bytes[..8].to_vec();
+    forged.extend(serde_json::to_vec(state).unwrap());
+    URL_SAFE_NO_PAD.encode(forged)
 }
 
 async fn mount_band_details(server: &MockServer, band_id: u64, fixture_name: &str) {
@@ -587,6 +619,63 @@ async fn custom_domain_failures_are_foreign_unless_bandcamp_answered() {
         (ErrorCode::InvalidParams, Some("url".into())),
         "redirected off the vetted host"
     );
+}
+
+/// Only a refused host or a page that is not Bandcamp's makes a custom domain "not a Bandcamp
+/// site"; an oversized answer, a timeout or a 5xx keeps its own code.
+#[tokio::test]
+async fn custom_domain_transport_failures_keep_their_codes() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/album/huge"))
+        .and(header("host", "tidalrecords.net"))
+        .respond_with(html("album.html").set_body_raw(
+            format!("{}{}", fixture("album.html"), " ".repeat(70_000)),
+            "text/html",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/album/down"))
+        .and(header("host", "tidalrecords.net"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/album/slow"))
+        .and(header("host", "tidalrecords.net"))
+        .respond_with(html("album.html").set_delay(Duration::from_millis(500)))
+        .mount(&server)
+        .await;
+    let mut settings = scraper_core::testing::settings(&server.uri());
+    settings.http.max_body_bytes = 64 * 1024;
+    settings.http.attempt_timeout = Duration::from_millis(100);
+    let allowing = scraper_core::testing::engine_with(
+        "bandcamp",
+        settings,
+        &[("allow_custom_domains", "true")],
+    );
+    let failure = |path: &'static str| {
+        let allowing = &allowing;
+        async move {
+            let query = format!("url=https%3A%2F%2Ftidalrecords.net%2Falbum%2F{path}");
+            match call(allowing, "bandcamp", "album", &query).await {
+                Ok(_) => panic!("{path} succeeded"),
+                Err(failure) => failure.error,
+            }
+        }
+    };
+    let huge = failure("huge").await;
+    assert_eq!(
+        (huge.code(), huge.param()),
+        (ErrorCode::UpstreamChanged, None),
+        "{huge}"
+    );
+    assert!(huge.to_string().contains("more than 65536 bytes"), "{huge}");
+    let down = failure("down").await;
+    assert_eq!(down.code(), ErrorCode::UpstreamUnavailable, "{down}");
+    let slow = failure("slow").await;
+    assert_eq!(slow.code(), ErrorCode::UpstreamTimeout, "{slow}");
 }
 
 #[tokio::test]

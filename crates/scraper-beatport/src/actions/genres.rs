@@ -1,28 +1,38 @@
 //! `genres`: Beatport's genres from `catalog/genres/`, paged with Beatport's own paging.
 
-use scraper_core::{Context, Output, Params, ScrapeError};
+use schemars::JsonSchema;
+use scraper_core::{Cx, Page, PageRequest, ScrapeError};
+use serde::Deserialize;
 
+use crate::Beatport;
 use crate::input::PageCursor;
 use crate::model::{Genre, WEB};
 use crate::parse::catalog::{CatalogGenre, Paged};
-use crate::upstream::{Upstream, api_url};
+use crate::upstream::{self, api_url};
 
-/// Runs `genres`.
-pub async fn run(up: &Upstream, ctx: &Context, params: &Params) -> Result<Output, ScrapeError> {
-    let want = PageCursor::from_params(params)?;
+/// Parameters of `genres`: none besides `limit` and `cursor`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct GenresParams {}
+
+/// `genres`: one page of Beatport's genres.
+pub async fn genres(
+    cx: Cx<Beatport>,
+    _: GenresParams,
+    page: PageRequest<PageCursor>,
+) -> Result<Page<Genre, PageCursor>, ScrapeError> {
+    let want = PageCursor::resolve(&page)?;
     let query = [
         ("page", want.page.to_string()),
         ("per_page", want.per_page.to_string()),
     ];
-    let paged: Paged<CatalogGenre> = up
-        .api(
-            ctx,
-            &api_url("genres/", &query)?,
-            None,
-            &format!("{WEB}/"),
-            "the Beatport genres",
-        )
-        .await?;
+    let paged: Paged<CatalogGenre> = upstream::api(
+        &cx,
+        &api_url("genres/", &query)?,
+        None,
+        &format!("{WEB}/"),
+        "the Beatport genres",
+    )
+    .await?;
     let more = want.has_more(paged.results.len(), paged.count, paged.next.as_deref());
     let count = paged.count;
     let genres: Vec<Genre> = paged
@@ -30,10 +40,7 @@ pub async fn run(up: &Upstream, ctx: &Context, params: &Params) -> Result<Output
         .into_iter()
         .filter_map(CatalogGenre::into_genre)
         .collect();
-    let next = if more { want.next()? } else { None };
-    let output = Output::list(&genres, next)?;
-    Ok(match count {
-        Some(count) => output.with_meta("total_results", count),
-        None => output,
-    })
+    Ok(Page::new(genres)
+        .next(if more { want.next() } else { None })
+        .meta("total_results", count))
 }

@@ -1,4 +1,5 @@
-//! One module per action: each reads its parameters, fetches, and shapes the answer.
+//! One module per action: each declares its parameters as a type and holds its handler, which
+//! fetches and shapes the answer.
 
 pub mod genres;
 pub mod release;

@@ -5,30 +5,41 @@
 
 use std::sync::Arc;
 
-use scraper_core::{Context, Output, Params, ScrapeError};
+use schemars::JsonSchema;
+use scraper_core::{Cx, ScrapeError};
+use serde::Deserialize;
 
+use crate::Beatport;
 use crate::input::entity_id;
-use crate::model::WEB;
+use crate::model::{Release, WEB};
 use crate::parse::catalog::{CatalogRelease, CatalogTrack, Paged, rewrite_next};
 use crate::parse::pages;
-use crate::upstream::{self, Upstream, api_url};
+use crate::upstream::{self, api_url};
 
 /// Most track pages followed for one release (100 tracks each).
 const MAX_TRACK_PAGES: usize = 20;
 
-/// Runs `release`.
-pub async fn run(up: &Upstream, ctx: &Context, params: &Params) -> Result<Output, ScrapeError> {
-    let id = entity_id("id", params.required_str("id")?, "release")?;
+/// Parameters of `release`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ReleaseParams {
+    /// Beatport release id, or the release's beatport.com URL.
+    pub id: String,
+}
+
+/// `release`: the release with its tracks.
+pub async fn release(cx: Cx<Beatport>, p: ReleaseParams) -> Result<Release, ScrapeError> {
+    let id = entity_id("id", &p.id, "release")?;
     let what = format!("Beatport release {id}");
     let page_url = format!("{WEB}/release/-/{id}");
-    let html = upstream::page(ctx, &page_url, &what).await?;
+    let html = upstream::page(&cx, &page_url, &what).await?;
     let page = pages::release(&html, id)?;
-    let mut fresh = up.offer(page.anon_session.as_ref());
+    let mut fresh = upstream::offer(cx.state(), page.anon_session.as_ref());
     let release = match page.release {
         Some(release) => release,
         None => {
             let api = api_url(&format!("releases/{id}/"), &[])?;
-            let release: CatalogRelease = up.api(ctx, &api, fresh.take(), &page_url, &what).await?;
+            let release: CatalogRelease =
+                upstream::api(&cx, &api, fresh.take(), &page_url, &what).await?;
             if release.id() != id {
                 return Err(ScrapeError::changed(format!(
                     "beatport answered release {} for {what}",
@@ -50,7 +61,7 @@ pub async fn run(up: &Upstream, ctx: &Context, params: &Params) -> Result<Output
         None => !tracks.is_empty() && embedded.1.is_none(),
     };
     if !complete {
-        tracks = all_tracks(up, ctx, id, fresh, &page_url, &what).await?;
+        tracks = all_tracks(&cx, id, fresh, &page_url, &what).await?;
     }
     if tracks.iter().all(|t| t.number.is_some()) {
         tracks.sort_by_key(|t| t.number);
@@ -67,15 +78,14 @@ pub async fn run(up: &Upstream, ctx: &Context, params: &Params) -> Result<Output
             })
             .collect(),
     );
-    Output::item(&release)
+    Ok(release)
 }
 
 /// Every track of release `id` from the catalog API, page after page.
 async fn all_tracks(
-    up: &Upstream,
-    ctx: &Context,
+    cx: &Cx<Beatport>,
     id: u64,
-    mut fresh: Option<Arc<str>>,
+    mut fresh: Option<Arc<String>>,
     token_page: &str,
     what: &str,
 ) -> Result<Vec<CatalogTrack>, ScrapeError> {
@@ -86,7 +96,8 @@ async fn all_tracks(
     )?;
     let mut tracks = Vec::new();
     for _ in 0..MAX_TRACK_PAGES {
-        let page: Paged<CatalogTrack> = up.api(ctx, &url, fresh.take(), token_page, what).await?;
+        let page: Paged<CatalogTrack> =
+            upstream::api(cx, &url, fresh.take(), token_page, what).await?;
         let empty = page.results.is_empty();
         tracks.extend(page.results);
         let next = page

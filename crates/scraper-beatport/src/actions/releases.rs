@@ -2,22 +2,43 @@
 //! range, from the catalog API and paged with Beatport's own `page`/`per_page`.
 
 use chrono::NaiveDate;
-use scraper_core::{Context, Output, Params, ScrapeError};
+use schemars::JsonSchema;
+use scraper_core::{Cx, Page, PageRequest, ScrapeError};
+use serde::Deserialize;
 
+use crate::Beatport;
 use crate::input::{PageCursor, entity_id};
 use crate::model::{Release, WEB};
 use crate::parse::catalog::{CatalogRelease, Paged};
-use crate::upstream::{Upstream, api_url};
+use crate::upstream::{self, api_url};
 
 /// Bounds sent for an open side of the date range.
 const EARLIEST: &str = "1970-01-01";
 const LATEST: &str = "9999-12-31";
 
-/// Runs `releases`.
-pub async fn run(up: &Upstream, ctx: &Context, params: &Params) -> Result<Output, ScrapeError> {
-    let (kind, id) = match (params.str("artist_id"), params.str("label_id")) {
+/// Parameters of `releases` (one of `artist_id` and `label_id`).
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ReleasesParams {
+    /// Beatport artist id, or the artist's beatport.com URL.
+    pub artist_id: Option<String>,
+    /// Beatport label id, or the label's beatport.com URL.
+    pub label_id: Option<String>,
+    /// Earliest publish date, YYYY-MM-DD (inclusive).
+    pub start_date: Option<NaiveDate>,
+    /// Latest publish date, YYYY-MM-DD (inclusive).
+    pub end_date: Option<NaiveDate>,
+}
+
+/// `releases`: one page of an artist's or a label's releases.
+pub async fn releases(
+    cx: Cx<Beatport>,
+    p: ReleasesParams,
+    page: PageRequest<PageCursor>,
+) -> Result<Page<Release, PageCursor>, ScrapeError> {
+    let (kind, id) = match (p.artist_id.as_deref(), p.label_id.as_deref()) {
         (Some(artist), _) => ("artist", entity_id("artist_id", artist, "artist")?),
         (None, Some(label)) => ("label", entity_id("label_id", label, "label")?),
+        // The core enforces the one-of group before the handler runs.
         (None, None) => {
             return Err(ScrapeError::InvalidParams {
                 param: None,
@@ -25,8 +46,8 @@ pub async fn run(up: &Upstream, ctx: &Context, params: &Params) -> Result<Output
             });
         }
     };
-    let range = date_range(params.date("start_date"), params.date("end_date"))?;
-    let want = PageCursor::from_params(params)?;
+    let range = date_range(p.start_date, p.end_date)?;
+    let want = PageCursor::resolve(&page)?;
     let mut query = vec![
         ("page", want.page.to_string()),
         ("per_page", want.per_page.to_string()),
@@ -44,9 +65,8 @@ pub async fn run(up: &Upstream, ctx: &Context, params: &Params) -> Result<Output
     };
     let what = format!("Beatport {kind} {id}");
     let token_page = format!("{WEB}/{kind}/-/{id}/releases");
-    let paged: Paged<CatalogRelease> = up
-        .api(ctx, &api_url(&path, &query)?, None, &token_page, &what)
-        .await?;
+    let paged: Paged<CatalogRelease> =
+        upstream::api(&cx, &api_url(&path, &query)?, None, &token_page, &what).await?;
     let more = want.has_more(paged.results.len(), paged.count, paged.next.as_deref());
     let count = paged.count;
     let releases: Vec<Release> = paged
@@ -54,12 +74,9 @@ pub async fn run(up: &Upstream, ctx: &Context, params: &Params) -> Result<Output
         .into_iter()
         .map(CatalogRelease::into_release)
         .collect();
-    let next = if more { want.next()? } else { None };
-    let output = Output::list(&releases, next)?;
-    Ok(match count {
-        Some(count) => output.with_meta("total_results", count),
-        None => output,
-    })
+    Ok(Page::new(releases)
+        .next(if more { want.next() } else { None })
+        .meta("total_results", count))
 }
 
 /// Beatport's `publish_date` range (`2025-01-01:2025-03-31`), open sides filled; `None` without

@@ -1,25 +1,72 @@
 //! `search`: Beatport's search pages (`/search/<type>?q=&page=&per-page=` for one type,
 //! `/search?q=` for all), paged with Beatport's own page number and page size.
 
-use scraper_core::{Context, Output, Params, Request, ScrapeError};
+use schemars::JsonSchema;
+use scraper_core::{Cx, Page, PageRequest, Request, ScrapeError};
+use serde::{Deserialize, Serialize};
 
+use crate::Beatport;
 use crate::input::{PageCursor, normalise_query};
 use crate::model::{SearchItem, WEB};
 use crate::parse::pages;
 use crate::parse::search::Kind;
 use crate::upstream;
 
-/// Runs `search`.
-pub async fn run(ctx: &Context, params: &Params) -> Result<Output, ScrapeError> {
-    let q = normalise_query(params.required_str("q")?);
+/// Parameters of `search`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct SearchParams {
+    /// What to search for.
+    pub q: String,
+    /// Which kind of results; `all` shares each page equally between the four kinds.
+    #[serde(rename = "type", default)]
+    pub kind: SearchType,
+}
+
+/// The kinds of search results.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchType {
+    /// Tracks.
+    Tracks,
+    /// Releases.
+    Releases,
+    /// Artists.
+    Artists,
+    /// Labels.
+    Labels,
+    /// All four kinds, each an equal share of the page.
+    #[default]
+    All,
+}
+
+impl SearchType {
+    /// The one Beatport search type asked for; `None` for all of them.
+    pub fn kind(self) -> Option<Kind> {
+        match self {
+            Self::Tracks => Some(Kind::Tracks),
+            Self::Releases => Some(Kind::Releases),
+            Self::Artists => Some(Kind::Artists),
+            Self::Labels => Some(Kind::Labels),
+            Self::All => None,
+        }
+    }
+}
+
+/// `search`: one page of results.
+pub async fn search(
+    cx: Cx<Beatport>,
+    p: SearchParams,
+    page: PageRequest<PageCursor>,
+) -> Result<Page<SearchItem, PageCursor>, ScrapeError> {
+    let q = normalise_query(&p.q);
     if q.is_empty() {
         return Err(ScrapeError::invalid_param(
             "q",
             "parameter 'q' has nothing to search for",
         ));
     }
-    let want = PageCursor::from_params(params)?;
-    let (path, kinds, per_type) = match params.str("type").and_then(Kind::from_name) {
+    let want = PageCursor::resolve(&page)?;
+    let (path, kinds, per_type) = match p.kind.kind() {
         Some(kind) => (
             format!("{WEB}/search/{}", kind.as_str()),
             vec![kind],
@@ -43,7 +90,7 @@ pub async fn run(ctx: &Context, params: &Params) -> Result<Output, ScrapeError> 
         ("per-page", per_type.to_string()),
     ]);
     let html =
-        upstream::page_request(ctx, request, &format!("the Beatport search for '{q}'")).await?;
+        upstream::page_request(&cx, request, &format!("the Beatport search for '{q}'")).await?;
     let mut items: Vec<SearchItem> = Vec::new();
     let mut more = false;
     let mut total = Some(0u64);
@@ -66,10 +113,7 @@ pub async fn run(ctx: &Context, params: &Params) -> Result<Output, ScrapeError> 
         total = total.zip(hits.total).map(|(a, b)| a + b);
         items.extend(hits.items);
     }
-    let next = if more { want.next()? } else { None };
-    let output = Output::list(&items, next)?;
-    Ok(match total {
-        Some(total) => output.with_meta("total_results", total),
-        None => output,
-    })
+    Ok(Page::new(items)
+        .next(if more { want.next() } else { None })
+        .meta("total_results", total))
 }

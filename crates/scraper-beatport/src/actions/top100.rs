@@ -2,21 +2,36 @@
 //! `page`/`per_page`; when the page Beatport sends cannot serve the asked window, the catalog
 //! API's chart endpoint is asked for exactly that page.
 
-use scraper_core::{Context, Output, Params, ScrapeError};
+use schemars::JsonSchema;
+use scraper_core::{Cx, Page, PageRequest, ScrapeError};
+use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::Beatport;
 use crate::input::{PageCursor, entity_id};
 use crate::model::{Track, WEB};
 use crate::parse::pages::{self, ChartPage};
-use crate::upstream::{self, Upstream, api_url};
+use crate::upstream::{self, api_url};
 
-/// Runs `top100`.
-pub async fn run(up: &Upstream, ctx: &Context, params: &Params) -> Result<Output, ScrapeError> {
-    let genre = params
-        .str("genre_id")
+/// Parameters of `top100`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Top100Params {
+    /// Beatport genre id (6 is Techno (Peak Time / Driving)) or a genre URL; without it, the overall Top 100.
+    pub genre_id: Option<String>,
+}
+
+/// `top100`: one page of the chart (the whole chart by default).
+pub async fn top100(
+    cx: Cx<Beatport>,
+    p: Top100Params,
+    page: PageRequest<PageCursor>,
+) -> Result<Page<Track, PageCursor>, ScrapeError> {
+    let genre = p
+        .genre_id
+        .as_deref()
         .map(|g| entity_id("genre_id", g, "genre"))
         .transpose()?;
-    let want = PageCursor::from_params(params)?;
+    let want = PageCursor::resolve(&page)?;
     let (base, what) = match genre {
         Some(id) => (
             format!("{WEB}/genre/-/{id}/top-100"),
@@ -33,9 +48,9 @@ pub async fn run(up: &Upstream, ctx: &Context, params: &Params) -> Result<Output
     } else {
         format!("{base}?page={}&per_page={}", want.page, want.per_page)
     };
-    let html = upstream::page(ctx, &url, &what).await?;
+    let html = upstream::page(&cx, &url, &what).await?;
     let (chart, session) = pages::top100(&html, genre)?;
-    let fresh = up.offer(session.as_ref());
+    let fresh = upstream::offer(cx.state(), session.as_ref());
     let window = match window(chart, want) {
         Some(window) => window,
         None => {
@@ -47,9 +62,8 @@ pub async fn run(up: &Upstream, ctx: &Context, params: &Params) -> Result<Output
                 ("page", want.page.to_string()),
                 ("per_page", want.per_page.to_string()),
             ];
-            let raw: Box<RawValue> = up
-                .api(ctx, &api_url(&path, &query)?, fresh, &base, &what)
-                .await?;
+            let raw: Box<RawValue> =
+                upstream::api(&cx, &api_url(&path, &query)?, fresh, &base, &what).await?;
             window(ChartPage::from_json(raw.get())?, want).ok_or_else(|| {
                 ScrapeError::changed(format!(
                     "beatport answered another part of the chart of {what} than asked"
@@ -57,12 +71,9 @@ pub async fn run(up: &Upstream, ctx: &Context, params: &Params) -> Result<Output
             })?
         }
     };
-    let next = if window.more { want.next()? } else { None };
-    let output = Output::list(&window.tracks, next)?;
-    Ok(match window.total {
-        Some(total) => output.with_meta("total_results", total),
-        None => output,
-    })
+    Ok(Page::new(window.tracks)
+        .next(if window.more { want.next() } else { None })
+        .meta("total_results", window.total))
 }
 
 /// The asked part of a chart, numbered.

@@ -1,42 +1,51 @@
 //! `track`: one track, from `catalog/tracks/{id}/` with the held token, or — when no token is
 //! held yet — from the track's page, which also carries a token for later calls.
 
-use scraper_core::{Context, Output, Params, ScrapeError};
+use schemars::JsonSchema;
+use scraper_core::{Cx, ScrapeError};
+use serde::Deserialize;
 
+use crate::Beatport;
 use crate::input::entity_id;
-use crate::model::WEB;
+use crate::model::{Track, WEB};
 use crate::parse::catalog::CatalogTrack;
 use crate::parse::pages;
-use crate::upstream::{self, Upstream, api_url};
+use crate::upstream::{self, api_url};
 
-/// Runs `track`.
-pub async fn run(up: &Upstream, ctx: &Context, params: &Params) -> Result<Output, ScrapeError> {
-    let id = entity_id("id", params.required_str("id")?, "track")?;
+/// Parameters of `track`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct TrackParams {
+    /// Beatport track id, or the track's beatport.com URL.
+    pub id: String,
+}
+
+/// `track`: the track.
+pub async fn track(cx: Cx<Beatport>, p: TrackParams) -> Result<Track, ScrapeError> {
+    let id = entity_id("id", &p.id, "track")?;
     let what = format!("Beatport track {id}");
     let page_url = format!("{WEB}/track/-/{id}");
     let mut fresh = None;
-    if !up.has_token() {
-        let html = upstream::page(ctx, &page_url, &what).await?;
+    if !upstream::has_token(cx.state()) {
+        let html = upstream::page(&cx, &page_url, &what).await?;
         let (track, session) = pages::track(&html, id)?;
-        fresh = up.offer(session.as_ref());
+        fresh = upstream::offer(cx.state(), session.as_ref());
         if let Some(track) = track {
-            return Output::item(&track);
+            return Ok(track);
         }
     }
-    let track: CatalogTrack = up
-        .api(
-            ctx,
-            &api_url(&format!("tracks/{id}/"), &[])?,
-            fresh,
-            &page_url,
-            &what,
-        )
-        .await?;
+    let track: CatalogTrack = upstream::api(
+        &cx,
+        &api_url(&format!("tracks/{id}/"), &[])?,
+        fresh,
+        &page_url,
+        &what,
+    )
+    .await?;
     if track.id() != id {
         return Err(ScrapeError::changed(format!(
             "beatport answered track {} for {what}",
             track.id()
         )));
     }
-    Output::item(&track.into_track())
+    Ok(track.into_track())
 }

@@ -1,37 +1,54 @@
 //! Beatport end to end through the engine against a mock Beatport (wiremock on 127.0.0.1) serving
 //! our own fixtures, plus the pure parsers on those fixtures (insta snapshots), hostile input,
-//! and the recorded real page when `../shared/corpus` is present.
+//! and the recorded real page when `../shared/corpus` is present. Every successful answer is
+//! checked against the JSON Schema its action publishes.
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 mod api;
+mod catalogue;
 mod corpus;
 mod parsers;
 mod search;
 mod top100;
 
-use std::path::PathBuf;
-
-use scraper_core::{Engine, ErrorCode, Failure, Success, testing};
+use scraper_core::testing::corpus::schema_mismatch;
+use scraper_core::{Engine, ErrorCode, Failure, Meta, testing};
 use serde_json::Value;
 use wiremock::MockServer;
 
-/// A fixture of `tests/fixtures`.
-pub fn fixture(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+pub use scraper_beatport::fixtures::fixture;
 
 /// An engine holding only Beatport, all of whose traffic goes to `server`.
 pub fn engine(server: &MockServer) -> Engine {
     testing::engine("beatport", &server.uri(), &[])
 }
 
-/// Runs an action; panics on failure.
-pub async fn ok(engine: &Engine, action: &str, query: &str) -> Success {
-    testing::call(engine, "beatport", action, query)
+/// A successful answer, its data as a JSON tree.
+#[derive(Debug)]
+pub struct Answer {
+    /// The record or the list.
+    pub data: Value,
+    /// The next page's cursor (list actions).
+    pub next_cursor: Option<String>,
+    /// `meta`.
+    pub meta: Meta,
+}
+
+/// Runs an action; panics on failure, or when the data does not validate against the schema
+/// the action publishes.
+pub async fn ok(engine: &Engine, action: &str, query: &str) -> Answer {
+    let s = testing::call(engine, "beatport", action, query)
         .await
-        .unwrap_or_else(|f| panic!("{action}?{query} failed: {:?}", f.error))
+        .unwrap_or_else(|f| panic!("{action}?{query} failed: {:?}", f.error));
+    let data: Value = serde_json::from_str(s.data.get()).unwrap();
+    if let Some(why) = schema_mismatch(engine, "beatport", action, &data) {
+        panic!("{action}?{query}: {why}");
+    }
+    Answer {
+        data,
+        next_cursor: s.next_cursor,
+        meta: s.meta,
+    }
 }
 
 /// Runs an action that must fail; answers the failure.

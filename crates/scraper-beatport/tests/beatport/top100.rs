@@ -14,6 +14,26 @@ fn html(body: String) -> ResponseTemplate {
         .set_body_string(body)
 }
 
+/// The cursor of the second page of genre 6's chart in pages of `limit` (Beatport page 2 of
+/// size `limit`), as the service gives it out: from the first page, read on a server of its
+/// own so that the test's server sees only the test's requests. A cursor is bound to the
+/// action and its parameters, not to an engine.
+async fn second_page_cursor(limit: u32) -> String {
+    let server = MockServer::start().await;
+    Mock::given(path("/genre/-/6/top-100"))
+        .respond_with(html(chart_page(Some(6), 100, 1, 100, 100, "t0")))
+        .mount(&server)
+        .await;
+    ok(
+        &engine(&server),
+        "top100",
+        &format!("genre_id=6&limit={limit}"),
+    )
+    .await
+    .next_cursor
+    .expect("a second page")
+}
+
 #[tokio::test]
 async fn limit_100_answers_the_whole_chart_in_order() {
     let server = MockServer::start().await;
@@ -111,7 +131,7 @@ async fn a_page_beatport_cut_to_size_is_numbered_from_its_offset() {
         .mount(&server)
         .await;
     let engine = engine(&server);
-    let cursor = scraper_core::cursor::encode(&json!({"p": 2, "n": 25})).unwrap_or_default();
+    let cursor = second_page_cursor(25).await;
     let s = ok(
         &engine,
         "top100",
@@ -158,7 +178,7 @@ async fn a_page_without_the_asked_window_falls_back_to_the_chart_api() {
         .mount(&server)
         .await;
     let engine = engine(&server);
-    let cursor = scraper_core::cursor::encode(&json!({"p": 2, "n": 20})).unwrap_or_default();
+    let cursor = second_page_cursor(20).await;
     let s = ok(
         &engine,
         "top100",
@@ -190,9 +210,10 @@ async fn the_overall_chart_and_genre_urls() {
     )
     .await;
     assert_eq!(positions(&s.data), [1, 2, 3, 4, 5]);
-    // The default limit is 20.
+    // The default limit is 100: the whole chart.
     let s = ok(&engine, "top100", "genre_id=12").await;
-    assert_eq!(positions(&s.data), (1..=20).collect::<Vec<_>>());
+    assert_eq!(positions(&s.data), (1..=100).collect::<Vec<_>>());
+    assert_eq!(s.next_cursor, None);
 }
 
 #[tokio::test]
@@ -255,7 +276,7 @@ async fn failures() {
         code(&fails(&engine, "top100", "genre_id=6&cursor=garbage").await),
         (ErrorCode::InvalidParams, Some("cursor"))
     );
-    let cursor = scraper_core::cursor::encode(&json!({"p": 2, "n": 25})).unwrap_or_default();
+    let cursor = second_page_cursor(25).await;
     assert_eq!(
         code(
             &fails(
@@ -267,6 +288,13 @@ async fn failures() {
         ),
         (ErrorCode::InvalidParams, Some("limit")),
         "25 items in, pages of 10 cannot continue"
+    );
+    let other = fails(&engine, "top100", &format!("genre_id=7&cursor={cursor}")).await;
+    assert_eq!(code(&other), (ErrorCode::InvalidParams, Some("cursor")));
+    assert!(
+        other.error.to_string().contains("another listing"),
+        "a cursor of genre 6 does not page genre 7: {}",
+        other.error
     );
     let asked: Vec<String> = server
         .received_requests()

@@ -1,29 +1,24 @@
-//! The shared upstream client: routes each request (or to the test override), follows redirects
-//! itself with a host check per hop, retries transient failures, caps the body while reading,
-//! recognises bot challenges, and traces every attempt.
+//! The shared upstream client: one connection pool for every site, browser headers, and our own
+//! redirect handling — each hop's destination checked (`route.rs`) and sent with retries
+//! (`attempt.rs`).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
 use reqwest::Method;
-use reqwest::header::{
-    HOST, HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER, USER_AGENT,
-};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION, USER_AGENT};
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
-use url::{Host, Url};
+use url::Url;
 
-use super::headers::{BROWSER_HEADERS, BROWSER_USER_AGENT, parse_retry_after};
+use super::FetchError;
+use super::attempt::Hop;
+use super::headers::{BROWSER_HEADERS, BROWSER_USER_AGENT};
 use super::message::{Request, Response};
-use super::redact::redact_url;
-use super::retry::{AttemptError, Failure, Schedule, is_transient_status};
-use crate::describe::{SiteDescription, host_matches};
-use crate::error::ScrapeError;
-use crate::net::{NonPublicAddress, PublicOnlyResolver};
-use crate::walls;
+use crate::net::PublicOnlyResolver;
+use crate::site::SiteDescription;
 
 /// How the upstream client behaves. Defaults suit a small VPS talking to public sites.
 #[derive(Debug, Clone)]
@@ -88,7 +83,7 @@ impl Stats {
         self.requests.load(Ordering::Relaxed)
     }
 
-    fn record(&self, attempt: u32) {
+    pub(super) fn record(&self, attempt: u32) {
         self.max_attempts.fetch_max(attempt, Ordering::Relaxed);
         self.requests.fetch_add(1, Ordering::Relaxed);
     }
@@ -97,21 +92,10 @@ impl Stats {
 /// The one upstream client of the process; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct HttpClient {
-    inner: reqwest::Client,
-    settings: Arc<HttpSettings>,
+    pub(super) inner: reqwest::Client,
+    pub(super) settings: Arc<HttpSettings>,
     /// One semaphore per site slug, bounding its requests in flight.
     in_flight: Arc<Mutex<HashMap<&'static str, Arc<Semaphore>>>>,
-}
-
-/// The part of a request that stays the same across retries of one hop.
-struct Hop<'a> {
-    site: &'a SiteDescription,
-    method: &'a Method,
-    url: &'a Url,
-    headers: &'a HeaderMap,
-    body: Option<&'a Bytes>,
-    deadline: Instant,
-    stats: &'a Stats,
 }
 
 impl HttpClient {
@@ -146,19 +130,19 @@ impl HttpClient {
     /// transient failures until `deadline`.
     pub async fn fetch(
         &self,
-        site: &SiteDescription,
+        site: &'static SiteDescription,
         request: Request,
         deadline: Instant,
         stats: &Stats,
-    ) -> Result<Response, ScrapeError> {
-        let mut url = request.url.map_err(ScrapeError::Internal)?;
+    ) -> Result<Response, FetchError> {
+        let mut url = request.url.map_err(FetchError::Invalid)?;
         let mut method = request.method;
         let mut body = request.body;
         let mut headers = self.headers_for(site, &request.headers)?;
         for hop in 0..=self.settings.max_redirects {
-            self.check_destination(site, &url, &request.extra_hosts)?;
+            super::route::check_destination(site, &url, &request.extra_hosts)?;
             let response = self
-                .fetch_hop(&Hop {
+                .send_hop(&Hop {
                     site,
                     method: &method,
                     url: &url,
@@ -180,16 +164,12 @@ impl HttpClient {
             if hop == self.settings.max_redirects {
                 break;
             }
-            let next = url.join(&location).map_err(|_| {
-                ScrapeError::changed(format!(
-                    "{} redirected to an unreadable location",
-                    site.slug
-                ))
+            let next = url.join(&location).map_err(|_| FetchError::Redirect {
+                site: site.slug,
+                detail: "redirected to an unreadable location".into(),
             })?;
             if request.hand_back_foreign_redirects
-                && self
-                    .check_destination(site, &next, &request.extra_hosts)
-                    .is_err()
+                && super::route::check_destination(site, &next, &request.extra_hosts).is_err()
             {
                 return Ok(response);
             }
@@ -202,38 +182,10 @@ impl HttpClient {
             }
             url = next;
         }
-        Err(ScrapeError::changed(format!(
-            "{} redirected more than {} times",
-            site.slug, self.settings.max_redirects
-        )))
-    }
-
-    /// Refuses a destination outside the site's hosts (and the request's vetted extra hosts).
-    fn check_destination(
-        &self,
-        site: &SiteDescription,
-        url: &Url,
-        extra: &[String],
-    ) -> Result<(), ScrapeError> {
-        let refused =
-            |why: String| ScrapeError::changed(format!("{}: refused to contact {why}", site.slug));
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(refused(format!("a {} URL", url.scheme())));
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(refused("a URL with credentials".into()));
-        }
-        let host = match url.host() {
-            Some(Host::Domain(d)) => d.trim_end_matches('.').to_ascii_lowercase(),
-            Some(_) => return Err(refused("an IP address".into())),
-            None => return Err(refused("a URL without host".into())),
-        };
-        let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
-        if site.allows_host(&host) || host_matches(&extra, &host) {
-            Ok(())
-        } else {
-            Err(refused(format!("foreign host {host}")))
-        }
+        Err(FetchError::Redirect {
+            site: site.slug,
+            detail: format!("redirected more than {} times", self.settings.max_redirects),
+        })
     }
 
     /// Browser defaults < operator User-Agent < the site's headers < the request's headers.
@@ -241,7 +193,7 @@ impl HttpClient {
         &self,
         site: &SiteDescription,
         extra: &[(String, String)],
-    ) -> Result<HeaderMap, ScrapeError> {
+    ) -> Result<HeaderMap, FetchError> {
         let mut map = HeaderMap::new();
         let user_agent = self
             .settings
@@ -256,108 +208,16 @@ impl HttpClient {
         let request_headers = extra.iter().map(|(k, v)| (k.as_str(), v.as_str()));
         for (name, value) in defaults.chain(site_headers).chain(request_headers) {
             let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| ScrapeError::internal(format!("invalid header name {name:?}")))?;
+                .map_err(|_| FetchError::Invalid(format!("invalid header name {name:?}")))?;
             let value = HeaderValue::from_str(value)
-                .map_err(|_| ScrapeError::internal(format!("invalid value for header {name}")))?;
+                .map_err(|_| FetchError::Invalid(format!("invalid value for header {name}")))?;
             map.insert(name, value);
         }
         Ok(map)
     }
 
-    /// One hop: attempts with retries through tokio-retry.
-    async fn fetch_hop(&self, hop: &Hop<'_>) -> Result<Response, ScrapeError> {
-        let retry_after = Arc::new(Mutex::new(None));
-        let schedule = Schedule::new(
-            self.settings.backoff_base,
-            self.settings.backoff_max,
-            self.settings.max_attempts.max(1),
-            hop.deadline,
-            retry_after.clone(),
-        );
-        let attempt = AtomicU32::new(0);
-        let result = tokio_retry::RetryIf::start(
-            schedule,
-            || async {
-                let n = attempt.fetch_add(1, Ordering::Relaxed) + 1;
-                self.attempt(hop, n, &retry_after).await
-            },
-            AttemptError::is_transient,
-        )
-        .await;
-        let attempts = attempt.load(Ordering::Relaxed);
-        result.map_err(|e| match e {
-            AttemptError::Permanent(e) => e,
-            AttemptError::Transient(failure) => exhausted(hop, failure, attempts),
-        })
-    }
-
-    /// One attempt of one hop.
-    async fn attempt(
-        &self,
-        hop: &Hop<'_>,
-        n: u32,
-        retry_after: &Mutex<Option<Duration>>,
-    ) -> Result<Response, AttemptError> {
-        let started = Instant::now();
-        let remaining = hop.deadline.saturating_duration_since(started);
-        if remaining.is_zero() {
-            return Err(AttemptError::Permanent(deadline_passed(hop.site)));
-        }
-        // Wait for a turn among the site's requests in flight, within the deadline.
-        let _permit = match self.turn(hop.site.slug) {
-            None => None,
-            Some(semaphore) => {
-                match tokio::time::timeout(remaining, semaphore.acquire_owned()).await {
-                    Ok(Ok(permit)) => Some(permit),
-                    _ => return Err(AttemptError::Permanent(deadline_passed(hop.site))),
-                }
-            }
-        };
-        let remaining = hop.deadline.saturating_duration_since(Instant::now());
-        hop.stats.record(n);
-        let timeout = self.settings.attempt_timeout.min(remaining);
-        let outcome = tokio::time::timeout(timeout, self.exchange(hop)).await;
-        let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let url = redact_url(hop.url, hop.site.secret_query_params);
-        let response = match outcome {
-            Err(_) => {
-                tracing::warn!(target: "upstream", site = hop.site.slug, url, status = "timeout", attempt = n, duration_ms, "upstream attempt");
-                return Err(if Instant::now() >= hop.deadline {
-                    AttemptError::Permanent(deadline_passed(hop.site))
-                } else {
-                    AttemptError::Transient(Failure::Timeout)
-                });
-            }
-            Ok(Err(e)) => {
-                tracing::warn!(target: "upstream", site = hop.site.slug, url, status = "error", attempt = n, duration_ms, error = %e, "upstream attempt");
-                return Err(e);
-            }
-            Ok(Ok(response)) => response,
-        };
-        tracing::info!(target: "upstream", site = hop.site.slug, url, status = response.status, attempt = n, duration_ms, "upstream attempt");
-        if let Some(vendor) = challenge_in(&response) {
-            return Err(AttemptError::Permanent(ScrapeError::blocked(format!(
-                "{} answered a {vendor} bot challenge (HTTP {})",
-                hop.site.slug, response.status
-            ))));
-        }
-        if is_transient_status(response.status) {
-            let told = response
-                .header(RETRY_AFTER.as_str())
-                .and_then(|v| parse_retry_after(v, SystemTime::now()));
-            if let Ok(mut slot) = retry_after.lock() {
-                *slot = told;
-            }
-            return Err(AttemptError::Transient(Failure::Status {
-                status: response.status,
-                retry_after: told,
-            }));
-        }
-        Ok(response)
-    }
-
     /// The semaphore bounding `site`'s requests in flight, when there is a bound.
-    fn turn(&self, site: &'static str) -> Option<Arc<Semaphore>> {
+    pub(super) fn turn(&self, site: &'static str) -> Option<Arc<Semaphore>> {
         let limit = self.settings.max_concurrent_per_site;
         if limit == 0 {
             return None;
@@ -368,164 +228,5 @@ impl HttpClient {
                 .or_insert_with(|| Arc::new(Semaphore::new(limit)))
                 .clone(),
         )
-    }
-
-    /// Sends one HTTP request and reads the body up to the cap.
-    async fn exchange(&self, hop: &Hop<'_>) -> Result<Response, AttemptError> {
-        let (target, host) = self.route(hop.url);
-        let mut builder = self
-            .inner
-            .request(hop.method.clone(), target)
-            .headers(hop.headers.clone());
-        if let Some(host) = host {
-            builder = builder.header(HOST, host);
-        }
-        if let Some(body) = hop.body {
-            builder = builder.body(body.clone());
-        }
-        let mut response = builder
-            .send()
-            .await
-            .map_err(|e| transport_error(hop.site, &e))?;
-        let status = response.status().as_u16();
-        let headers = std::mem::take(response.headers_mut());
-        let cap = self.settings.max_body_bytes;
-        let too_large = || {
-            AttemptError::Permanent(ScrapeError::changed(format!(
-                "{} answered more than {} bytes; refused",
-                hop.site.slug, cap
-            )))
-        };
-        if response
-            .content_length()
-            .is_some_and(|len| len > cap as u64)
-        {
-            return Err(too_large());
-        }
-        let mut body = BytesMut::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| transport_error(hop.site, &e))?
-        {
-            if body.len() + chunk.len() > cap {
-                return Err(too_large());
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(Response {
-            status,
-            headers,
-            url: hop.url.clone(),
-            body: body.freeze(),
-        })
-    }
-
-    /// Where the request really goes, and the Host header to keep when it is overridden.
-    fn route(&self, url: &Url) -> (Url, Option<HeaderValue>) {
-        let Some(base) = &self.settings.upstream_override else {
-            return (url.clone(), None);
-        };
-        let mut target = base.clone();
-        target.set_path(url.path());
-        target.set_query(url.query());
-        let host = match (url.host_str(), url.port()) {
-            (Some(h), Some(p)) => format!("{h}:{p}"),
-            (Some(h), None) => h.to_owned(),
-            (None, _) => String::new(),
-        };
-        (target, HeaderValue::from_str(&host).ok())
-    }
-}
-
-/// The vendor of a bot challenge in an HTML answer, or in any refused (403/429/503) answer.
-fn challenge_in(response: &Response) -> Option<&'static str> {
-    let refused = matches!(response.status, 403 | 429 | 503);
-    if !(refused || response.is_html()) {
-        return None;
-    }
-    walls::detect_bot_challenge(&response.text())
-}
-
-fn transport_error(site: &SiteDescription, e: &reqwest::Error) -> AttemptError {
-    if let Some(refusal) = source_of::<NonPublicAddress>(e) {
-        return AttemptError::Permanent(ScrapeError::changed(format!("{}: {refusal}", site.slug)));
-    }
-    if e.is_timeout() {
-        AttemptError::Transient(Failure::Timeout)
-    } else if e.is_connect() || e.is_request() || e.is_body() || e.is_decode() {
-        AttemptError::Transient(Failure::Connect(error_chain(e)))
-    } else {
-        AttemptError::Permanent(ScrapeError::UpstreamUnavailable {
-            detail: format!("request to {} failed: {}", site.slug, error_chain(e)),
-            retry_after: None,
-        })
-    }
-}
-
-/// The first error of type `T` in the chain of `e`.
-fn source_of<'a, T: std::error::Error + 'static>(
-    e: &'a (dyn std::error::Error + 'static),
-) -> Option<&'a T> {
-    let mut current = Some(e);
-    while let Some(error) = current {
-        if let Some(found) = error.downcast_ref::<T>() {
-            return Some(found);
-        }
-        current = error.source();
-    }
-    None
-}
-
-/// An error and its sources on one line, for logs and details.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
-
-fn deadline_passed(site: &SiteDescription) -> ScrapeError {
-    ScrapeError::UpstreamTimeout(format!(
-        "the request's deadline passed while waiting for {}",
-        site.slug
-    ))
-}
-
-/// The error after the last transient failure.
-fn exhausted(hop: &Hop<'_>, failure: Failure, attempts: u32) -> ScrapeError {
-    let site = hop.site.slug;
-    let times = if attempts == 1 {
-        "once".to_owned()
-    } else {
-        format!("{attempts} times")
-    };
-    match failure {
-        Failure::Status {
-            status: 429,
-            retry_after,
-        } => ScrapeError::RateLimited {
-            detail: format!("{site} answered 429 {times}"),
-            retry_after,
-        },
-        Failure::Status {
-            status,
-            retry_after,
-        } => ScrapeError::UpstreamUnavailable {
-            detail: format!("{site} answered {status} {times}"),
-            retry_after,
-        },
-        Failure::Timeout if Instant::now() >= hop.deadline => deadline_passed(hop.site),
-        Failure::Timeout => {
-            ScrapeError::UpstreamTimeout(format!("{site} did not answer in time, {times}"))
-        }
-        Failure::Connect(e) => ScrapeError::UpstreamUnavailable {
-            detail: format!("could not reach {site} ({times}): {e}"),
-            retry_after: None,
-        },
     }
 }

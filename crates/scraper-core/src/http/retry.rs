@@ -14,7 +14,7 @@ pub(crate) enum AttemptError {
     /// Worth another try: connect errors, timeouts, 429, 502, 503, 504.
     Transient(Failure),
     /// Not worth another try.
-    Permanent(crate::ScrapeError),
+    Permanent(super::FetchError),
 }
 
 /// A transient failure, kept to explain the final error when every attempt failed.

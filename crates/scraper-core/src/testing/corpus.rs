@@ -19,6 +19,39 @@ pub fn dir() -> Option<PathBuf> {
     dir.join("replay.py").is_file().then_some(dir)
 }
 
+/// The settings a site needs to answer its recorded corpus, from its crate's `corpus.env`
+/// (`TECHNO_SCRAPER_<SLUG>_<NAME>=value` lines, `#` comments), as (name, value) pairs. The same
+/// file serves `cargo xtask corpus`.
+pub fn site_settings(slug: &str) -> Vec<(String, String)> {
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(format!("scraper-{slug}"))
+        .join("corpus.env");
+    let prefix = format!("TECHNO_SCRAPER_{}_", slug.to_ascii_uppercase());
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .filter_map(|(k, v)| {
+            k.trim()
+                .strip_prefix(&prefix)
+                .map(|name| (name.to_ascii_lowercase(), v.trim().to_owned()))
+        })
+        .collect()
+}
+
+/// An engine holding the site `slug` with its `corpus.env` settings, talking to `replay`.
+pub fn engine(slug: &str, replay: &Replay) -> Engine {
+    let settings = site_settings(slug);
+    let pairs: Vec<(&str, &str)> = settings
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    super::engine(slug, replay.url(), &pairs)
+}
+
 /// One recorded exchange.
 #[derive(Debug, Clone)]
 pub struct Recorded {
@@ -141,7 +174,13 @@ pub async fn check(engine: &Engine, site: &str, cases: &[Value]) -> Vec<String> 
             bypass_cache: true,
         };
         let (succeeded, body) = match engine.execute(call).await {
-            Ok(success) => (true, success.into_body(None)),
+            Ok(success) => {
+                let body = success.to_value(None);
+                if let Some(why) = schema_mismatch(engine, site, action, &body["data"]) {
+                    failures.push(format!("{name} ({path}): {why}"));
+                }
+                (true, body)
+            }
             Err(failure) => (
                 false,
                 json!({"code": failure.error.code().as_str(), "detail": failure.error.to_string()}),
@@ -173,6 +212,33 @@ pub async fn check(engine: &Engine, site: &str, cases: &[Value]) -> Vec<String> 
         }
     }
     failures
+}
+
+/// Why `data` does not validate against the JSON Schema the action publishes, if it does not.
+pub fn schema_mismatch(engine: &Engine, site: &str, action: &str, data: &Value) -> Option<String> {
+    let Some(spec) = engine.site(site).and_then(|s| s.spec.action(action)) else {
+        return Some(format!("no action {site}/{action}"));
+    };
+    let schema = spec.data_schema();
+    let validator = match jsonschema::validator_for(&schema) {
+        Ok(validator) => validator,
+        Err(e) => {
+            return Some(format!(
+                "the data schema of {site}/{action} is invalid: {e}"
+            ));
+        }
+    };
+    let errors: Vec<String> = validator
+        .iter_errors(data)
+        .take(5)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    (!errors.is_empty()).then(|| {
+        format!(
+            "data does not validate against its published schema: {}",
+            errors.join("; ")
+        )
+    })
 }
 
 /// check.py's lookup: dotted paths, `[i]` list indexes, `len(x)`.

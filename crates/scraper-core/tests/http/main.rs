@@ -11,14 +11,10 @@ use tokio::time::Instant;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-static SITE: SiteDescription = SiteDescription::new(
-    "example",
-    "Example",
-    "https://www.example.test",
-    &["www.example.test", "api.example.test"],
-    &[],
-)
-.headers(&[("origin", "https://www.example.test")]);
+static SITE: SiteDescription =
+    SiteDescription::new("example", "Example", "https://www.example.test")
+        .hosts(&["www.example.test", "api.example.test"])
+        .headers(&[("origin", "https://www.example.test")]);
 
 fn client(upstream: &str, tweak: impl FnOnce(&mut HttpSettings)) -> HttpClient {
     let mut settings = HttpSettings {
@@ -40,7 +36,7 @@ async fn fetch(
     let result = client
         .fetch(&SITE, request, Instant::now() + deadline, &stats)
         .await;
-    (result, stats)
+    (result.map_err(ScrapeError::from), stats)
 }
 
 async fn received(server: &MockServer) -> usize {
@@ -282,6 +278,22 @@ async fn an_oversized_body_is_refused() {
     let err = result.unwrap_err();
     assert_eq!(err.code(), ErrorCode::UpstreamChanged);
     assert!(err.to_string().contains("more than 1024 bytes"), "{err}");
+    let cause = client
+        .fetch(
+            &SITE,
+            Request::get("https://api.example.test/big"),
+            Instant::now() + Duration::from_secs(10),
+            &Stats::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            cause,
+            scraper_core::FetchError::BodyTooLarge { limit: 1024, .. }
+        ),
+        "{cause:?}"
+    );
     assert_eq!(stats.attempts(), 1, "a too-large answer is not retried");
 }
 
@@ -655,7 +667,7 @@ async fn requests_in_flight_per_site_are_bounded() {
 async fn a_name_resolving_to_a_private_address_is_refused_at_once() {
     // No override: the real resolver runs, and "localhost" resolves to loopback only.
     static LOCAL: SiteDescription =
-        SiteDescription::new("local", "Local", "https://localhost", &["localhost"], &[]);
+        SiteDescription::new("local", "Local", "https://localhost").hosts(&["localhost"]);
     let server = MockServer::start().await;
     Mock::given(path("/"))
         .respond_with(ResponseTemplate::new(200))
@@ -674,6 +686,11 @@ async fn a_name_resolving_to_a_private_address_is_refused_at_once() {
         )
         .await
         .unwrap_err();
+    assert!(
+        matches!(err, scraper_core::FetchError::NonPublicAddress { .. }),
+        "the cause is kept: {err:?}"
+    );
+    let err = ScrapeError::from(err);
     assert_eq!(err.code(), ErrorCode::UpstreamChanged);
     assert!(
         err.to_string().contains("resolves to no public address"),

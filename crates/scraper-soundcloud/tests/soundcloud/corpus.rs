@@ -1,6 +1,7 @@
 //! Against the real recorded traffic: `../shared/corpus/replay.py` serves
 //! `../shared/corpus/soundcloud`, the engine talks to it, and every case of
-//! `../shared/corpus/expect/soundcloud.json` must hold. Skipped when the corpus is absent.
+//! `../shared/corpus/expect/soundcloud.json` must hold, each answer valid against its action's
+//! published schema. Skipped when the corpus is absent.
 
 use std::collections::BTreeSet;
 
@@ -48,7 +49,7 @@ async fn recorded_expectations_hold() {
         eprintln!("skipped: ../shared/corpus (or python3 for replay.py) is absent");
         return;
     };
-    let engine = testing::engine("soundcloud", replay.url(), &[]);
+    let engine = corpus::engine("soundcloud", &replay);
     cases.extend(our_cases());
     let failures = corpus::check(&engine, "soundcloud", &cases).await;
     println!(
@@ -71,9 +72,12 @@ async fn walk(engine: &scraper_core::Engine, action: &str, query: &str) -> (Vec<
             .await
             .unwrap_or_else(|f| panic!("{q}: {:?}", f.error));
         pages += 1;
+        let data: Value = serde_json::from_str(page.data.get()).unwrap();
+        if let Some(why) = corpus::schema_mismatch(engine, "soundcloud", action, &data) {
+            panic!("{q}: {why}");
+        }
         ids.extend(
-            page.data
-                .as_array()
+            data.as_array()
                 .unwrap()
                 .iter()
                 .map(|item| item["id"].as_u64().unwrap()),
@@ -92,7 +96,7 @@ async fn paging_through_recorded_listings_loses_and_repeats_nothing() {
         eprintln!("skipped: ../shared/corpus (or python3 for replay.py) is absent");
         return;
     };
-    let engine = testing::engine("soundcloud", replay.url(), &[]);
+    let engine = corpus::engine("soundcloud", &replay);
 
     // users/73637815/tracks: ten recorded pages, several empty; the replay answers the unrecorded
     // eleventh with the first page again (its link leads back), which must end the listing.

@@ -1,7 +1,9 @@
 //! The engine against a wiremock SoundCloud on loopback: client_id discovery (hydration and JS
 //! bundle), refresh on 401, paging across an empty page, and the error codes.
 
-use scraper_core::{ErrorCode, Success, testing};
+use scraper_core::testing::corpus::schema_mismatch;
+use scraper_core::{Engine, ErrorCode, Failure, Success, testing};
+use scraper_soundcloud::fixtures::fixture;
 use serde_json::Value;
 use wiremock::matchers::{method, path, path_regex, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -9,9 +11,21 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const CLIENT_ID: &str = "Fx7Kq2LmN9pR4sT6vW8yZ1aB3cD5eG0h";
 const STALE_ID: &str = "Stale000000000000000000000000000";
 
-fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+/// The answer's `data`.
+fn data(answer: &Success) -> Value {
+    serde_json::from_str(answer.data.get()).unwrap()
+}
+
+/// Runs an action as the gateway would; a success must validate against the JSON Schema its
+/// action publishes.
+async fn run(engine: &Engine, action: &str, query: &str) -> Result<Success, Failure> {
+    let outcome = testing::call(engine, "soundcloud", action, query).await;
+    if let Ok(success) = &outcome
+        && let Some(why) = schema_mismatch(engine, "soundcloud", action, &data(success))
+    {
+        panic!("{action}?{query}: {why}");
+    }
+    outcome
 }
 
 fn json(name: &str) -> ResponseTemplate {
@@ -39,13 +53,13 @@ async fn call(
     query: &str,
 ) -> Result<Success, ErrorCode> {
     let engine = testing::engine("soundcloud", &server.uri(), settings);
-    testing::call(&engine, "soundcloud", action, query)
+    run(&engine, action, query)
         .await
         .map_err(|f| f.error.code())
 }
 
 fn ids(page: &Success) -> Vec<u64> {
-    page.data
+    data(page)
         .as_array()
         .unwrap()
         .iter()
@@ -93,13 +107,13 @@ async fn client_id_comes_from_the_hydration_once_for_every_request() {
         "https://soundcloud.com/nachtwerk-kollektiv/sets",
         "https://soundcloud.com/Nachtwerk-Kollektiv/Tunnelblick-Original-Mix#t=1",
     ] {
-        let page = testing::call(&engine, "soundcloud", "profile", &format!("user={user}"))
+        let page = run(&engine, "profile", &format!("user={user}"))
             .await
             .unwrap();
-        assert_eq!(page.data["id"], 31415926);
-        assert_eq!(page.data["username"], "nachtwerk-kollektiv");
-        assert_eq!(page.data["links"][0]["platform"], "instagram");
-        assert_eq!(page.data["links"].as_array().unwrap().len(), 2);
+        assert_eq!(data(&page)["id"], 31415926);
+        assert_eq!(data(&page)["username"], "nachtwerk-kollektiv");
+        assert_eq!(data(&page)["links"][0]["platform"], "instagram");
+        assert_eq!(data(&page)["links"].as_array().unwrap().len(), 2);
     }
 }
 
@@ -132,9 +146,9 @@ async fn client_id_falls_back_to_the_last_js_bundle() {
     let page = call(&server, &[], "profile", "user=31415926")
         .await
         .unwrap();
-    assert_eq!(page.data["name"], "Nachtwerk Kollektiv");
+    assert_eq!(data(&page)["name"], "Nachtwerk Kollektiv");
     assert_eq!(
-        page.data["links"],
+        data(&page)["links"],
         serde_json::json!([]),
         "web-profiles answered 404: no links, no failure"
     );
@@ -164,7 +178,7 @@ async fn a_refused_client_id_is_rediscovered_once() {
     )
     .await
     .unwrap();
-    assert_eq!(page.data["isrc"], "DEXY12500042");
+    assert_eq!(data(&page)["isrc"], "DEXY12500042");
     assert_eq!(
         page.meta.upstream_requests, 3,
         "refused call, homepage, retried call"
@@ -223,7 +237,7 @@ async fn one_page_is_filled_across_an_empty_upstream_page() {
     assert_eq!(ids(&page), [1618033988, 1414213562, 1732050807]);
     assert_eq!(page.next_cursor, None);
     assert_eq!(page.meta.upstream_requests, 4, "homepage and three pages");
-    assert_eq!(page.data[0]["artist"]["username"], "nachtwerk-kollektiv");
+    assert_eq!(data(&page)[0]["artist"]["username"], "nachtwerk-kollektiv");
 }
 
 #[tokio::test]
@@ -234,14 +248,9 @@ async fn cursors_resume_exactly_where_a_page_stopped() {
     let mut seen = Vec::new();
     let mut cursor = String::new();
     for expected in [vec![1618033988], vec![1414213562], vec![1732050807]] {
-        let page = testing::call(
-            &engine,
-            "soundcloud",
-            "tracks",
-            &format!("user=31415926&limit=1{cursor}"),
-        )
-        .await
-        .unwrap();
+        let page = run(&engine, "tracks", &format!("user=31415926&limit=1{cursor}"))
+            .await
+            .unwrap();
         assert_eq!(ids(&page), expected);
         seen.extend(ids(&page));
         match page.next_cursor {
@@ -251,18 +260,115 @@ async fn cursors_resume_exactly_where_a_page_stopped() {
     }
     assert!(cursor.is_empty(), "the last page has no cursor");
     // A cursor of this user's tracks is refused for another numeric user.
-    let first = testing::call(&engine, "soundcloud", "tracks", "user=31415926&limit=1")
+    let first = run(&engine, "tracks", "user=31415926&limit=1")
         .await
         .unwrap();
     let query = format!(
         "user=27182818&limit=1&cursor={}",
         first.next_cursor.unwrap()
     );
-    let refused = testing::call(&engine, "soundcloud", "tracks", &query)
-        .await
-        .unwrap_err();
+    let refused = run(&engine, "tracks", &query).await.unwrap_err();
     assert_eq!(refused.error.param(), Some("cursor"));
     assert_eq!(seen, [1618033988, 1414213562, 1732050807]);
+}
+
+/// `cursor` with its state replaced by `state`, its binding (the first 8 bytes) kept: what a
+/// client who read the cursor's format could send.
+fn forged(cursor: &str, state: &Value) -> String {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut bytes = URL_SAFE_NO_PAD.decode(cursor).unwrap();
+    bytes.truncate(8);
+    bytes.extend(serde_json::to_vec(state).unwrap());
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+#[tokio::test]
+async fn forged_cursor_contents_are_refused_before_any_request() {
+    let server = MockServer::start().await;
+    three_pages(&server).await;
+    let engine = testing::engine("soundcloud", &server.uri(), &[]);
+    let first = run(&engine, "tracks", "user=31415926&limit=1")
+        .await
+        .unwrap();
+    let cursor = first.next_cursor.unwrap();
+    // The binding is intact: a cursor of the right shape continues the listing.
+    let genuine = forged(
+        &cursor,
+        &serde_json::json!({"h": "https://api-v2.soundcloud.com/users/31415926/tracks?limit=20", "s": 2}),
+    );
+    let page = run(
+        &engine,
+        "tracks",
+        &format!("user=31415926&limit=1&cursor={genuine}"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(ids(&page), [1732050807]);
+    let before = server.received_requests().await.unwrap().len();
+    for state in [
+        serde_json::json!({"h": "https://evil.example/users/31415926/tracks"}),
+        serde_json::json!({"h": "http://api-v2.soundcloud.com/users/31415926/tracks"}),
+        serde_json::json!({"h": "https://api-v2.soundcloud.com/search/users?q=x"}),
+        serde_json::json!({"h": "https://api-v2.soundcloud.com/me/tracks"}),
+        serde_json::json!({"h": "https://api-v2.soundcloud.com/users/31415926/tracks", "s": 200}),
+        serde_json::json!({"h": 5}),
+        serde_json::json!({"s": 1}),
+    ] {
+        let query = format!("user=31415926&limit=1&cursor={}", forged(&cursor, &state));
+        let err = run(&engine, "tracks", &query).await.unwrap_err().error;
+        assert_eq!(
+            (err.param(), err.to_string().as_str()),
+            (
+                Some("cursor"),
+                "parameter 'cursor' is not a cursor this service gave out"
+            ),
+            "{state}"
+        );
+    }
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        before,
+        "nothing fetched for a forged cursor"
+    );
+}
+
+#[test]
+fn a_malformed_pinned_client_id_refuses_to_start() {
+    let regs: Vec<_> = scraper_core::registered()
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.site.slug == "soundcloud")
+        .collect();
+    let pinned = |id: &str| {
+        std::collections::BTreeMap::from([(
+            "soundcloud".to_owned(),
+            std::collections::BTreeMap::from([("client_id".to_owned(), id.to_owned())]),
+        )])
+    };
+    for bad in ["short", "Fx7Kq2LmN9pR4sT6vW8y-1aB3cD5eG0h", &"a".repeat(65)] {
+        let err = Engine::new(
+            &regs,
+            testing::settings("http://127.0.0.1:9/"),
+            &pinned(bad),
+        )
+        .unwrap_err();
+        assert!(
+            err.contains(
+                "TECHNO_SCRAPER_SOUNDCLOUD_CLIENT_ID must be 20-64 ASCII letters and digits"
+            ),
+            "{err}"
+        );
+        assert!(!err.contains(bad), "the value is not printed: {err}");
+    }
+    assert!(
+        Engine::new(
+            &regs,
+            testing::settings("http://127.0.0.1:9/"),
+            &pinned(CLIENT_ID)
+        )
+        .is_ok()
+    );
 }
 
 #[tokio::test]
@@ -280,15 +386,31 @@ async fn search_pages_carry_total_results_and_a_cursor() {
         .await
         .unwrap();
     assert_eq!(ids(&page), [31415926, 27182818]);
-    assert_eq!(page.data[0]["type"], "user");
+    assert_eq!(data(&page)[0]["type"], "user");
     assert_eq!(page.meta.extra["total_results"], 1673);
     assert!(
         page.next_cursor.is_some(),
         "one user of the upstream page is still to come"
     );
     let cursor = page.next_cursor.clone().unwrap();
-    let body = page.into_body(None);
-    assert_eq!(body["next_cursor"], Value::String(cursor));
+    let body = page.to_value(None);
+    assert_eq!(body["next_cursor"], Value::String(cursor.clone()));
+    // A users search whose cursor was rewritten to continue a tracks search.
+    let other_type = forged(
+        &cursor,
+        &serde_json::json!({"h": "https://api-v2.soundcloud.com/search/tracks?q=nachtwerk&offset=0", "s": 2}),
+    );
+    assert_eq!(
+        call(
+            &server,
+            &[],
+            "search",
+            &format!("q=nachtwerk&limit=2&cursor={other_type}")
+        )
+        .await
+        .unwrap_err(),
+        ErrorCode::InvalidParams
+    );
 }
 
 #[tokio::test]
@@ -336,7 +458,7 @@ async fn errors_have_their_codes() {
     let code = |action: &'static str, query: &'static str| {
         let engine = &engine;
         async move {
-            testing::call(engine, "soundcloud", action, query)
+            run(engine, action, query)
                 .await
                 .map(|_| ())
                 .map_err(|f| (f.error.code(), f.error.param().map(str::to_owned)))
@@ -396,17 +518,15 @@ async fn errors_have_their_codes() {
         .respond_with(json("search_users.json"))
         .mount(&server)
         .await;
-    let search = testing::call(&engine, "soundcloud", "search", "q=nachtwerk&limit=1")
-        .await
-        .unwrap();
+    let search = run(&engine, "search", "q=nachtwerk&limit=1").await.unwrap();
     let stolen = format!("user=x&cursor={}", search.next_cursor.as_deref().unwrap());
-    let outcome = testing::call(&engine, "soundcloud", "tracks", &stolen).await;
+    let outcome = run(&engine, "tracks", &stolen).await;
     assert_eq!(outcome.unwrap_err().error.param(), Some("cursor"));
     let other_type = format!(
         "q=nachtwerk&type=tracks&cursor={}",
         search.next_cursor.as_deref().unwrap()
     );
-    let outcome = testing::call(&engine, "soundcloud", "search", &other_type).await;
+    let outcome = run(&engine, "search", &other_type).await;
     assert_eq!(outcome.unwrap_err().error.param(), Some("cursor"));
     // A URL naming a user where a track is wanted, found out after resolving.
     Mock::given(path("/resolve"))

@@ -2,6 +2,7 @@
 //! snapshotted, and hostile input (empty, truncated, huge, wrong shape) never panics.
 
 use scraper_core::ErrorCode;
+use scraper_soundcloud::fixtures::fixture;
 use scraper_soundcloud::model::SearchItem;
 use scraper_soundcloud::parse::client_id::{
     asset_script_urls, parse_bundle_client_id, parse_hydration_client_id,
@@ -9,11 +10,6 @@ use scraper_soundcloud::parse::client_id::{
 use scraper_soundcloud::parse::entity::parse_entity;
 use scraper_soundcloud::parse::page::parse_page;
 use scraper_soundcloud::parse::web_profiles::parse_web_profiles;
-
-fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 const CLIENT_ID: &str = "Fx7Kq2LmN9pR4sT6vW8yZ1aB3cD5eG0h";
 
