@@ -65,6 +65,9 @@ pub struct SiteDescription {
     pub secret_query_params: &'static [&'static str],
     /// The site's actions, in catalogue order.
     pub actions: &'static [ActionDescription],
+    /// Upstream requests in flight at once for this site, when it must stay below the gateway's
+    /// `upstream_concurrency` (sites that ban scrapers quickly).
+    pub max_in_flight: Option<usize>,
     pub(crate) build: BuildFn,
     pub(crate) settings_schema: fn(&mut SchemaGenerator) -> Schema,
     pub(crate) state_type: fn() -> TypeId,
@@ -83,6 +86,7 @@ impl SiteDescription {
             headers: &[],
             secret_query_params: &[],
             actions: &[],
+            max_in_flight: None,
             build: build_erased::<()>,
             settings_schema: settings_schema::<()>,
             state_type: TypeId::of::<()>,
@@ -120,6 +124,13 @@ impl SiteDescription {
     /// Query parameters to mask in logs.
     pub const fn secret_query_params(mut self, names: &'static [&'static str]) -> Self {
         self.secret_query_params = names;
+        self
+    }
+
+    /// At most this many upstream requests in flight at once for this site (the gateway's
+    /// `upstream_concurrency` still applies when it is lower).
+    pub const fn max_in_flight(mut self, n: usize) -> Self {
+        self.max_in_flight = Some(n);
         self
     }
 

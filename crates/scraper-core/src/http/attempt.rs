@@ -75,7 +75,7 @@ impl HttpClient {
             return Err(AttemptError::Permanent(deadline_passed(hop.site)));
         }
         // Wait for a turn among the site's requests in flight, within the deadline.
-        let _permit = match self.turn(hop.site.slug) {
+        let _permit = match self.turn(hop.site) {
             None => None,
             Some(semaphore) => {
                 match tokio::time::timeout(remaining, semaphore.acquire_owned()).await {

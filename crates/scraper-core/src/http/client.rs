@@ -216,15 +216,20 @@ impl HttpClient {
         Ok(map)
     }
 
-    /// The semaphore bounding `site`'s requests in flight, when there is a bound.
-    pub(super) fn turn(&self, site: &'static str) -> Option<Arc<Semaphore>> {
-        let limit = self.settings.max_concurrent_per_site;
-        if limit == 0 {
-            return None;
+    /// The semaphore bounding `site`'s requests in flight, when there is a bound: the gateway's
+    /// `upstream_concurrency`, or the site's own lower bound.
+    pub(super) fn turn(&self, site: &'static SiteDescription) -> Option<Arc<Semaphore>> {
+        let global = self.settings.max_concurrent_per_site;
+        let limit = match (global, site.max_in_flight) {
+            (0, None) => return None,
+            (0, Some(own)) => own,
+            (global, Some(own)) => global.min(own),
+            (global, None) => global,
         }
+        .max(1);
         let mut map = self.in_flight.lock().ok()?;
         Some(
-            map.entry(site)
+            map.entry(site.slug)
                 .or_insert_with(|| Arc::new(Semaphore::new(limit)))
                 .clone(),
         )

@@ -703,3 +703,36 @@ async fn a_name_resolving_to_a_private_address_is_refused_at_once() {
         "nothing reached the loopback server"
     );
 }
+
+#[tokio::test]
+async fn a_site_may_keep_its_own_lower_bound() {
+    static CAREFUL: SiteDescription =
+        SiteDescription::new("careful", "Careful", "https://www.example.test")
+            .hosts(&["www.example.test"])
+            .max_in_flight(1);
+    let server = MockServer::start().await;
+    Mock::given(path("/slow"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(300)))
+        .mount(&server)
+        .await;
+    let client = client(&server.uri(), |s| s.max_concurrent_per_site = 8);
+    let one = || async {
+        client
+            .fetch(
+                &CAREFUL,
+                Request::get("https://www.example.test/slow"),
+                Instant::now() + Duration::from_secs(10),
+                &Stats::default(),
+            )
+            .await
+            .is_ok()
+    };
+    let started = Instant::now();
+    let (a, b) = tokio::join!(one(), one());
+    assert!(a && b);
+    assert!(
+        started.elapsed() >= Duration::from_millis(600),
+        "the site's own bound of 1 holds under a gateway bound of 8: {:?}",
+        started.elapsed()
+    );
+}
