@@ -75,19 +75,31 @@ impl RawParams {
         self.0.is_empty()
     }
 
-    /// Adds members of `other` whose names are not already present (query parameters next to a body).
+    /// Adds the members of `other` (query parameters next to a body). A parameter given in both
+    /// with the same value counts once — n8n re-sends a POST body to the `next_url` that already
+    /// carries it in the query —; with different values it is `invalid_params`.
     pub fn merge(&mut self, other: RawParams) -> Result<(), ScrapeError> {
         for (name, value) in other.0 {
-            if self.0.iter().any(|(n, _)| *n == name) {
+            if let Some((_, present)) = self.0.iter().find(|(n, _)| *n == name) {
+                if same_value(present, &value) {
+                    continue;
+                }
                 return Err(ScrapeError::invalid_param(
                     name.clone(),
-                    format!("parameter '{name}' is given both in the query and in the body"),
+                    format!(
+                        "parameter '{name}' is given both in the query and in the body, with different values"
+                    ),
                 ));
             }
             self.0.push((name, value));
         }
         Ok(())
     }
+}
+
+/// Whether two raw values say the same thing (`5` and `"5"`, `true` and `"true"`, blanks trimmed).
+fn same_value(a: &Value, b: &Value) -> bool {
+    a == b || text(a).trim() == text(b).trim()
 }
 
 /// How an action's parameters are checked.
@@ -641,6 +653,11 @@ mod tests {
         }
         let mut body = RawParams::from_json_body(br#"{"q": "x"}"#).unwrap();
         assert!(body.merge(RawParams::from_query("q=y").unwrap()).is_err());
+        let mut body = RawParams::from_json_body(br#"{"q": "x", "limit": 5}"#).unwrap();
+        body.merge(RawParams::from_query("q=x&limit=5&cursor=abc").unwrap())
+            .unwrap();
+        let p = Validated::validate(&rules, body).unwrap();
+        assert_eq!((p.limit(), p.cursor()), (5, Some("abc")));
     }
 
     #[test]
