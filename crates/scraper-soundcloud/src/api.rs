@@ -87,7 +87,12 @@ async fn discover(cx: &Context) -> Result<String, ScrapeError> {
     let body = home.text();
     if !home.is_success() {
         walls::ensure_not_challenged("soundcloud", &body, false)?;
-        home.error_for_status("the SoundCloud homepage")?;
+        // The homepage always exists: any refusal here says nothing about the user asked for,
+        // only that discovery no longer works the way it did.
+        return Err(ScrapeError::changed(format!(
+            "the SoundCloud homepage answered HTTP {}; no client_id can be discovered",
+            home.status()
+        )));
     }
     walls::ensure_not_challenged("soundcloud", &body, body.contains("__sc_hydration"))?;
     if let Some(id) = parse_hydration_client_id(&body) {

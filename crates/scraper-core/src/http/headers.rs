@@ -21,15 +21,22 @@ pub(crate) const BROWSER_HEADERS: &[(&str, &str)] = &[
     ("upgrade-insecure-requests", "1"),
 ];
 
-/// Reads a `Retry-After` value: delay-seconds, or an HTTP date relative to `now`.
-/// A date in the past means "now" (zero); garbage means "not said" (`None`).
+/// Longest `Retry-After` taken from an upstream: a day (anything longer is as good as "not today"
+/// and must not overflow the clocks it meets).
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(86_400);
+
+/// Reads a `Retry-After` value: delay-seconds, or an HTTP date relative to `now`, at most
+/// [`MAX_RETRY_AFTER`]. A date in the past means "now" (zero); garbage means "not said" (`None`).
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+    let delay = match value.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => {
+            let when = httpdate::parse_http_date(value).ok()?;
+            when.duration_since(now).unwrap_or(Duration::ZERO)
+        }
+    };
+    Some(delay.min(MAX_RETRY_AFTER))
 }
 
 #[cfg(test)]
@@ -50,5 +57,9 @@ mod tests {
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-5", now), None);
+        assert_eq!(
+            parse_retry_after("18446744073709551615", now),
+            Some(MAX_RETRY_AFTER)
+        );
     }
 }

@@ -11,7 +11,7 @@ use tokio_retry::strategy::{ExponentialBackoff, jitter};
 /// Why one attempt failed.
 #[derive(Debug)]
 pub(crate) enum AttemptError {
-    /// Worth another try: connect errors, timeouts, 429, 502, 503, 504.
+    /// Worth another try: connect errors, timeouts, 429, 5xx.
     Transient(Failure),
     /// Not worth another try.
     Permanent(super::FetchError),
@@ -48,9 +48,10 @@ impl AttemptError {
     }
 }
 
-/// Whether an upstream status is worth retrying.
+/// Whether an upstream status is worth retrying: 429 and every 5xx (an upstream's 500 is its
+/// failure, not a change of its format).
 pub(crate) fn is_transient_status(status: u16) -> bool {
-    matches!(status, 429 | 502 | 503 | 504)
+    status == 429 || (500..=599).contains(&status)
 }
 
 /// The delays between attempts, as tokio-retry consumes them.
@@ -104,8 +105,12 @@ impl Iterator for Schedule {
             Some(delay) => delay,
             None => self.backoff.next()?,
         };
-        // Waiting past the deadline only to fail there helps nobody: stop now.
-        if Instant::now() + delay >= self.deadline {
+        // Waiting past the deadline only to fail there helps nobody: stop now. A delay too large
+        // to add to the clock (a remote `Retry-After: 18446744073709551615`) is past it too.
+        if Instant::now()
+            .checked_add(delay)
+            .is_none_or(|at| at >= self.deadline)
+        {
             return None;
         }
         Some(delay)
@@ -152,6 +157,15 @@ mod tests {
         assert_eq!(s.next(), Some(Duration::from_secs(5)));
         assert!(s.next().unwrap() <= Duration::from_millis(400));
         assert_eq!(s.next(), None);
+    }
+
+    #[tokio::test]
+    async fn an_absurd_retry_after_gives_up_instead_of_overflowing() {
+        let (mut s, hint) = schedule(3, Duration::from_secs(60));
+        *hint.lock().unwrap() = Some(Duration::from_secs(u64::MAX));
+        assert_eq!(s.next(), None);
+        assert!(is_transient_status(500) && is_transient_status(599) && is_transient_status(429));
+        assert!(!is_transient_status(404) && !is_transient_status(403));
     }
 
     #[tokio::test]

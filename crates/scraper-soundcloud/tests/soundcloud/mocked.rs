@@ -571,3 +571,19 @@ async fn nothing_is_requested_for_refused_parameters() {
         );
     }
 }
+
+/// Issue 13: a refused homepage says nothing about the user asked for — client_id discovery no
+/// longer works, which is `upstream_changed`, not `not_found`.
+#[tokio::test]
+async fn a_missing_homepage_is_a_changed_site_not_a_missing_user() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    assert_eq!(
+        call(&server, &[], "profile", "user=dubmatix").await.unwrap_err(),
+        ErrorCode::UpstreamChanged
+    );
+}
