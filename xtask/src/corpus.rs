@@ -80,7 +80,15 @@ pub(crate) fn run(sh: &Shell, options: &Options) -> anyhow::Result<()> {
                 registered.join(", ")
             );
         }
-        options.sites.clone()
+        let (recorded, unrecorded): (Vec<String>, Vec<String>) = options
+            .sites
+            .iter()
+            .cloned()
+            .partition(|s| corpus.join("expect").join(format!("{s}.json")).exists());
+        for site in &unrecorded {
+            println!("corpus: {site} has no recorded traffic (no expect/{site}.json); skipped");
+        }
+        recorded
     };
     if sites.is_empty() {
         println!(

@@ -13,6 +13,6 @@ mod route;
 
 pub use client::{HttpClient, HttpSettings, Stats};
 pub use error::FetchError;
-pub use headers::{BROWSER_USER_AGENT, parse_retry_after};
+pub use headers::{BROWSER_USER_AGENT, MAX_RETRY_AFTER, parse_retry_after};
 pub use message::{Request, Response};
 pub use redact::redact_url;
