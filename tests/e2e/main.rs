@@ -9,4 +9,5 @@ mod beatport;
 mod documents;
 mod paging;
 mod resilience;
+mod songstats;
 mod soundcloud;

@@ -2,69 +2,118 @@
 //! the sources, the date range, the artist and track id forms (with the URLs they may be given
 //! as), and search paging (our `limit`/`cursor` onto Songstats' `limit`/`offset`).
 //!
+//! The core validates each parameter's type first (a `source` outside the list, a date that is not
+//! YYYY-MM-DD, a one-of group with none or several given); what is checked here is what a type
+//! cannot say: the form of each id, the order of the dates, the contents of a cursor.
+//!
 //! Songstats' parameter names come from its official SDKs (`Songstats/songstats-python-sdk`
 //! `resources/entities.py` and `tracks.py`: the artist ids `songstats_artist_id`,
 //! `spotify_artist_id`, `apple_music_artist_id`; the track ids `songstats_track_id`,
 //! `spotify_track_id`, `isrc`; `q`, `limit`, `offset` for search; `source`, `start_date`,
-//! `end_date` for stats).
+//! `end_date` for stats) and its Postman collection (`Songstats/songstats-api`: `source` is
+//! required by the stats endpoints, `all` or a source).
 
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use scraper_core::refs::{looks_like_url, parse_site_url};
-use scraper_core::{ScrapeError, cursor};
+use scraper_core::{PageRequest, ScrapeError};
 use serde::{Deserialize, Serialize};
 
-/// The `source` values, `all` first (the default): Songstats' documented sources.
-/// `tracklist` is 1001Tracklists.
-pub const SOURCES: &[&str] = &[
-    "all",
-    "spotify",
-    "apple_music",
-    "amazon",
-    "deezer",
-    "youtube",
-    "tiktok",
-    "instagram",
-    "shazam",
-    "tracklist",
-    "beatport",
-    "traxsource",
-    "itunes",
-    "tidal",
-    "soundcloud",
-    "facebook",
-    "twitter",
-    "songkick",
-    "bandsintown",
-];
+/// A `source`: every source, or one of Songstats' documented sources.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Every source Songstats follows.
+    #[default]
+    All,
+    /// Spotify.
+    Spotify,
+    /// Apple Music.
+    AppleMusic,
+    /// Amazon Music.
+    Amazon,
+    /// Deezer.
+    Deezer,
+    /// YouTube.
+    Youtube,
+    /// TikTok.
+    Tiktok,
+    /// Instagram.
+    Instagram,
+    /// Shazam.
+    Shazam,
+    /// 1001Tracklists.
+    Tracklist,
+    /// Beatport.
+    Beatport,
+    /// Traxsource.
+    Traxsource,
+    /// iTunes.
+    Itunes,
+    /// TIDAL.
+    Tidal,
+    /// SoundCloud.
+    Soundcloud,
+    /// Facebook.
+    Facebook,
+    /// X (Twitter).
+    Twitter,
+    /// Songkick.
+    Songkick,
+    /// Bandsintown.
+    Bandsintown,
+}
 
-/// The source used when none is given.
-pub const DEFAULT_SOURCE: &str = "all";
+impl Source {
+    /// Every source, `all` first, in the order of the documentation.
+    pub const ALL: [Source; 19] = [
+        Self::All,
+        Self::Spotify,
+        Self::AppleMusic,
+        Self::Amazon,
+        Self::Deezer,
+        Self::Youtube,
+        Self::Tiktok,
+        Self::Instagram,
+        Self::Shazam,
+        Self::Tracklist,
+        Self::Beatport,
+        Self::Traxsource,
+        Self::Itunes,
+        Self::Tidal,
+        Self::Soundcloud,
+        Self::Facebook,
+        Self::Twitter,
+        Self::Songkick,
+        Self::Bandsintown,
+    ];
 
-/// Reads a `source`: one of [`SOURCES`], any case (`1001tracklists` is taken for `tracklist`).
-pub fn parse_source(input: &str) -> Result<&'static str, ScrapeError> {
-    let text = input.trim();
-    if text.is_empty() {
-        return Ok(DEFAULT_SOURCE);
+    /// The value Songstats takes (`apple_music`), the same as ours.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::Spotify => "spotify",
+            Self::AppleMusic => "apple_music",
+            Self::Amazon => "amazon",
+            Self::Deezer => "deezer",
+            Self::Youtube => "youtube",
+            Self::Tiktok => "tiktok",
+            Self::Instagram => "instagram",
+            Self::Shazam => "shazam",
+            Self::Tracklist => "tracklist",
+            Self::Beatport => "beatport",
+            Self::Traxsource => "traxsource",
+            Self::Itunes => "itunes",
+            Self::Tidal => "tidal",
+            Self::Soundcloud => "soundcloud",
+            Self::Facebook => "facebook",
+            Self::Twitter => "twitter",
+            Self::Songkick => "songkick",
+            Self::Bandsintown => "bandsintown",
+        }
     }
-    if text.eq_ignore_ascii_case("1001tracklists") {
-        return Ok("tracklist");
-    }
-    SOURCES
-        .iter()
-        .find(|s| s.eq_ignore_ascii_case(text))
-        .copied()
-        .ok_or_else(|| {
-            ScrapeError::invalid_param(
-                "source",
-                format!(
-                    "parameter 'source' must be one of {}, got '{}'",
-                    SOURCES.join(", "),
-                    printable(text)
-                ),
-            )
-        })
 }
 
 /// The dates of a `historic_stats` request, each optional (Songstats then picks its default span).
@@ -77,17 +126,9 @@ pub struct DateRange {
 }
 
 impl DateRange {
-    /// Reads `start_date` and `end_date` (`YYYY-MM-DD`; empty counts as absent) and checks that
-    /// the start is not after the end (else `invalid_params` naming `end_date`).
-    pub fn parse(start_date: Option<&str>, end_date: Option<&str>) -> Result<Self, ScrapeError> {
-        let start = start_date
-            .map(|d| parse_date("start_date", d))
-            .transpose()?
-            .flatten();
-        let end = end_date
-            .map(|d| parse_date("end_date", d))
-            .transpose()?
-            .flatten();
+    /// The range of `start_date` and `end_date` (already read as dates by the core), refused with
+    /// `invalid_params` naming `end_date` when the end is before the start.
+    pub fn new(start: Option<NaiveDate>, end: Option<NaiveDate>) -> Result<Self, ScrapeError> {
         if let (Some(s), Some(e)) = (start, end)
             && s > e
         {
@@ -106,32 +147,6 @@ impl DateRange {
             .filter_map(|(name, d)| d.map(|d| (name, d.format("%Y-%m-%d").to_string())))
             .collect()
     }
-}
-
-/// Reads one date, `YYYY-MM-DD` exactly; empty is `None`.
-pub fn parse_date(param: &'static str, input: &str) -> Result<Option<NaiveDate>, ScrapeError> {
-    let text = input.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    let shaped = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            _ => b.is_ascii_digit(),
-        });
-    shaped
-        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
-        .flatten()
-        .map(Some)
-        .ok_or_else(|| {
-            ScrapeError::invalid_param(
-                param,
-                format!(
-                    "parameter '{param}' must be a date as YYYY-MM-DD, got '{}'",
-                    printable(text)
-                ),
-            )
-        })
 }
 
 /// How the `artist`, `stats` and `historic_stats` actions name an artist: exactly one of three
@@ -398,8 +413,8 @@ pub fn parse_songstats_id(
     if valid { Ok(candidate) } else { Err(refuse()) }
 }
 
-/// Where a search page starts and how long it is: our `limit` (1–100, default 20) and opaque
-/// `cursor`, Songstats' `limit` and `offset`.
+/// Where a search page starts and how long it is: our `limit` (1–100, default 20, checked by the
+/// core) and cursor, Songstats' `limit` and `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SearchPage {
     /// How many results to ask for.
@@ -408,41 +423,28 @@ pub struct SearchPage {
     pub offset: u32,
 }
 
-/// What a search cursor carries.
-#[derive(Serialize, Deserialize)]
-struct SearchCursor {
-    offset: u32,
+/// What a search cursor carries: where the next page starts. The core binds it to `q`; any
+/// `limit` may follow it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchCursor {
+    /// How many results come before the next page.
+    #[serde(rename = "o")]
+    pub offset: u32,
 }
 
 impl SearchPage {
-    /// The default page length of list actions.
-    pub const DEFAULT_LIMIT: u32 = 20;
-    /// The longest page of list actions.
+    /// The longest page.
     pub const MAX_LIMIT: u32 = 100;
     /// The furthest offset a cursor may carry (far beyond any real result list).
-    const MAX_OFFSET: u32 = 100_000;
+    pub const MAX_OFFSET: u32 = 100_000;
 
-    /// Reads `limit` (absent: 20) and `cursor` (absent or empty: the first page).
-    pub fn from_params(limit: Option<i64>, cursor: Option<&str>) -> Result<Self, ScrapeError> {
-        let limit = match limit {
-            None => Self::DEFAULT_LIMIT,
-            Some(n) => u32::try_from(n)
-                .ok()
-                .filter(|n| (1..=Self::MAX_LIMIT).contains(n))
-                .ok_or_else(|| {
-                    ScrapeError::invalid_param(
-                        "limit",
-                        format!(
-                            "parameter 'limit' must be between 1 and {}, got {n}",
-                            Self::MAX_LIMIT
-                        ),
-                    )
-                })?,
-        };
-        let offset = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
-            None => 0,
-            Some(c) => cursor::decode::<SearchCursor>(c)?.offset,
-        };
+    /// The page a request asks for. A cursor beyond [`Self::MAX_OFFSET`] was not given out by us
+    /// (it can be forged): refused.
+    pub fn resolve(request: &PageRequest<SearchCursor>) -> Result<Self, ScrapeError> {
+        let limit = u32::try_from(request.limit)
+            .unwrap_or(Self::MAX_LIMIT)
+            .clamp(1, Self::MAX_LIMIT);
+        let offset = request.cursor.map_or(0, |c| c.offset);
         if offset > Self::MAX_OFFSET {
             return Err(ScrapeError::invalid_param(
                 "cursor",
@@ -460,15 +462,12 @@ impl SearchPage {
         ]
     }
 
-    /// The cursor of the next page, given how many results this page answered: a full page means
-    /// more may follow, a short one is the last.
-    pub fn next_cursor(&self, answered: usize) -> Result<Option<String>, ScrapeError> {
-        let full = u32::try_from(answered).is_ok_and(|n| n >= self.limit);
+    /// Where the next page starts, given how many results Songstats answered for this one: a full
+    /// page means more may follow, a short one is the last.
+    pub fn next(&self, answered: usize) -> Option<SearchCursor> {
+        let full = u32::try_from(answered).map_or(true, |n| n >= self.limit);
         let next = self.offset.saturating_add(self.limit);
-        if !full || next > Self::MAX_OFFSET {
-            return Ok(None);
-        }
-        cursor::encode(&SearchCursor { offset: next }).map(Some)
+        (full && next <= Self::MAX_OFFSET).then_some(SearchCursor { offset: next })
     }
 }
 

@@ -7,7 +7,9 @@
 //! `artist_info.{links, genres, country, bio}`): both places are read, the entity's first.
 //! Search answers `results[]{songstats_artist_id, avatar, name, site_url}`
 //! (`neomusic/songstats-js-api-client` `src/types/search.ts`; the official Python SDK's tests
-//! answer `{"result": "success", "results": []}`).
+//! answer `{"result": "success", "results": []}`). Some third-party descriptions of the API show
+//! an artist's fields at the top of the answer, without `artist_info`: read too, when they hold
+//! the artist's id and name.
 
 use scraper_core::ScrapeError;
 use serde_json::Value;
@@ -19,10 +21,16 @@ use crate::model::{Artist, SearchItem};
 /// The artist of an `/artists/info` answer.
 pub fn parse_artist(body: &str) -> Result<Artist, ScrapeError> {
     let doc = success_document(body)?;
-    let Value::Object(info) = member(&doc, &["artist_info"])? else {
-        return Err(ScrapeError::changed(
-            "songstats 'artist_info' is not an object",
-        ));
+    let info = match member(&doc, &["artist_info"]) {
+        Ok(Value::Object(info)) => info,
+        Ok(_) => {
+            return Err(ScrapeError::changed(
+                "songstats 'artist_info' is not an object",
+            ));
+        }
+        // Some descriptions of the API show the artist's fields at the top of the answer.
+        Err(_) if identity(&doc).is_some() => &doc,
+        Err(e) => return Err(e),
     };
     let (songstats_artist_id, name) = identity(info)
         .ok_or_else(|| ScrapeError::changed(missing_identity(info, "artist_info")))?;
@@ -41,11 +49,17 @@ pub fn parse_artist(body: &str) -> Result<Artist, ScrapeError> {
 /// The artists of an `/artists/search` answer, in Songstats' order; hits without an id or a
 /// name are left out (nothing could be asked about them).
 pub fn parse_search(body: &str) -> Result<Vec<SearchItem>, ScrapeError> {
+    parse_search_page(body).map(|(items, _)| items)
+}
+
+/// Like [`parse_search`], with how many hits Songstats answered (those left out included), which
+/// says whether the page was full.
+pub fn parse_search_page(body: &str) -> Result<(Vec<SearchItem>, usize), ScrapeError> {
     let doc = success_document(body)?;
     let Value::Array(results) = member(&doc, &["results", "artists"])? else {
         return Err(ScrapeError::changed("songstats 'results' is not a list"));
     };
-    Ok(results
+    let items = results
         .iter()
         .filter_map(Value::as_object)
         .filter_map(|hit| {
@@ -57,7 +71,8 @@ pub fn parse_search(body: &str) -> Result<Vec<SearchItem>, ScrapeError> {
                 url: text(hit, SITE_URL),
             })
         })
-        .collect())
+        .collect();
+    Ok((items, results.len()))
 }
 
 /// Where Songstats puts a picture (`avatar`; other spellings for leniency).

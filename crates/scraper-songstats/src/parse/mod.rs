@@ -14,7 +14,7 @@ mod json;
 mod stats;
 mod track;
 
-pub use artist::{parse_artist, parse_search};
+pub use artist::{parse_artist, parse_search, parse_search_page};
 pub use error::classify_error;
 pub use stats::{parse_historic_stats, parse_stats};
 pub use track::parse_track;

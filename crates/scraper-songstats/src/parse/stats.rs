@@ -8,7 +8,8 @@
 //! `subscribers_total` on YouTube...), so every member of `data` is kept as Songstats gives it,
 //! lists of playlists and charts included. For leniency, `stats` may also be an object keyed by
 //! source, an item may carry its metrics beside `source` instead of in `data`, and a history may
-//! be `data` itself or sit beside `source`.
+//! be `data` itself or sit beside `source`; an answer without `stats` that names one `source` at
+//! its top is that source's item.
 
 use scraper_core::ScrapeError;
 use serde_json::Value;
@@ -20,8 +21,7 @@ use crate::model::{HistoryPoint, SourceHistory, SourceStats};
 /// The current stats of an `/artists/stats` or `/tracks/stats` answer, one item per source in
 /// Songstats' order; items without a source are left out.
 pub fn parse_stats(body: &str) -> Result<Vec<SourceStats>, ScrapeError> {
-    let mut doc = success_document(body)?;
-    let items = source_items(take_member(&mut doc, &["stats"])?)?;
+    let items = source_items(stats_member(body)?)?;
     Ok(items
         .into_iter()
         .map(|(source, mut item)| SourceStats {
@@ -40,8 +40,7 @@ pub fn parse_stats(body: &str) -> Result<Vec<SourceStats>, ScrapeError> {
 /// The history of an `/artists/historic_stats` answer, one item per source; points without a
 /// date are left out.
 pub fn parse_historic_stats(body: &str) -> Result<Vec<SourceHistory>, ScrapeError> {
-    let mut doc = success_document(body)?;
-    let items = source_items(take_member(&mut doc, &["stats"])?)?;
+    let items = source_items(stats_member(body)?)?;
     Ok(items
         .into_iter()
         .map(|(source, mut item)| {
@@ -60,6 +59,34 @@ pub fn parse_historic_stats(body: &str) -> Result<Vec<SourceHistory>, ScrapeErro
         })
         .collect())
 }
+
+/// The `stats` member of an answer. An answer without one that names a `source` at its top is
+/// taken as that one source's item (some third-party descriptions of the API show it so), without
+/// the envelope's and the entity's members.
+fn stats_member(body: &str) -> Result<Value, ScrapeError> {
+    let mut doc = success_document(body)?;
+    match take_member(&mut doc, &["stats"]) {
+        Ok(stats) => Ok(stats),
+        Err(_) if text(&doc, &["source"]).is_some() => {
+            for envelope in ENVELOPE {
+                doc.shift_remove(*envelope);
+            }
+            Ok(Value::Array(vec![Value::Object(doc)]))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Members of a flat stats answer that are not metrics.
+const ENVELOPE: &[&str] = &[
+    "result",
+    "message",
+    "songstats_artist_id",
+    "songstats_track_id",
+    "artist_info",
+    "track_info",
+    "source_ids",
+];
 
 /// The `(source, item)` pairs of a `stats` member: a list of `{source, ...}` or an object keyed
 /// by source.

@@ -5,7 +5,9 @@
 //! links[]{source, external_id, url, isrc?}}` (`DonMikone/PySongstats` `songstats/client.py`
 //! and its tests; `neomusic/songstats-js-api-client` `src/types/artist.ts` `TrackInfo`). Links
 //! and genres are also read beside `track_info` in the envelope, as for artists; artists and
-//! labels given as bare names are taken too (one third-party schema lists them as strings).
+//! labels given as bare names are taken too (one third-party schema lists them as strings), and
+//! so is a track whose fields sit at the top of the answer, without `track_info`, when it has
+//! its `songstats_track_id`.
 
 use scraper_core::ScrapeError;
 use serde_json::Value;
@@ -18,10 +20,16 @@ use crate::model::{Label, Track, TrackArtist};
 /// The track of a `/tracks/info` answer.
 pub fn parse_track(body: &str) -> Result<Track, ScrapeError> {
     let doc = success_document(body)?;
-    let Value::Object(info) = member(&doc, &["track_info"])? else {
-        return Err(ScrapeError::changed(
-            "songstats 'track_info' is not an object",
-        ));
+    let info = match member(&doc, &["track_info"]) {
+        Ok(Value::Object(info)) => info,
+        Ok(_) => {
+            return Err(ScrapeError::changed(
+                "songstats 'track_info' is not an object",
+            ));
+        }
+        // Some descriptions of the API show the track's fields at the top of the answer.
+        Err(_) if text(&doc, &["songstats_track_id"]).is_some() => &doc,
+        Err(e) => return Err(e),
     };
     let id = text(info, &["songstats_track_id"]);
     let title = text(info, &["title", "name"]);

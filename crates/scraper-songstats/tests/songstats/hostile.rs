@@ -4,7 +4,8 @@
 use std::time::Instant;
 
 use scraper_core::ErrorCode;
-use scraper_songstats::input::{ArtistId, DateRange, SearchPage, TrackId, parse_source};
+use scraper_core::PageRequest;
+use scraper_songstats::input::{ArtistId, SearchCursor, SearchPage, TrackId};
 use scraper_songstats::parse::{
     classify_error, parse_artist, parse_historic_stats, parse_search, parse_stats, parse_track,
 };
@@ -139,21 +140,30 @@ fn hostile_parameters_never_panic() {
     let long = "9".repeat(100_000);
     for text in odd.iter().copied().chain([long.as_str()]) {
         let t = Some(text);
-        let _ = parse_source(text);
-        let _ = DateRange::parse(t, t);
-        let _ = DateRange::parse(t, None);
         let _ = ArtistId::from_params(t, None, None);
         let _ = ArtistId::from_params(None, t, None);
         let _ = ArtistId::from_params(None, None, t);
         let _ = TrackId::from_params(t, None, None);
         let _ = TrackId::from_params(None, t, None);
         let _ = TrackId::from_params(None, None, t);
-        let _ = SearchPage::from_params(None, t);
     }
-    for limit in [i64::MIN, -1, 0, 1, 100, 101, i64::MAX] {
-        if let Ok(page) = SearchPage::from_params(Some(limit), None) {
-            for answered in [0, 1, usize::MAX] {
-                let _ = page.next_cursor(answered);
+    for limit in [0, 1, 100, 101, usize::MAX] {
+        for offset in [
+            None,
+            Some(0),
+            Some(1),
+            Some(100_000),
+            Some(100_001),
+            Some(u32::MAX),
+        ] {
+            let request = PageRequest {
+                limit,
+                cursor: offset.map(|offset| SearchCursor { offset }),
+            };
+            if let Ok(page) = SearchPage::resolve(&request) {
+                for answered in [0, 1, usize::MAX] {
+                    let _ = page.next(answered);
+                }
             }
         }
     }

@@ -4,6 +4,7 @@
 
 use insta::assert_json_snapshot;
 use scraper_core::ErrorCode;
+use scraper_core::PageRequest;
 use scraper_songstats::input::SearchPage;
 use scraper_songstats::parse::{
     parse_artist, parse_historic_stats, parse_search, parse_stats, parse_track,
@@ -79,16 +80,23 @@ fn historic_stats_per_source_and_day() {
 
 #[test]
 fn search_pages_and_their_cursors() {
-    let first_page = SearchPage::from_params(Some(5), None).unwrap();
+    let first_page = SearchPage::resolve(&PageRequest {
+        limit: 5,
+        cursor: None,
+    })
+    .unwrap();
     let full = parse_search(&fixture("search_full_page.json")).unwrap();
     assert_eq!(full.len(), 5);
     let cursor = first_page
-        .next_cursor(full.len())
-        .unwrap()
+        .next(full.len())
         .expect("a full page has a next one");
     assert_json_snapshot!("search_full_page", full);
 
-    let second_page = SearchPage::from_params(Some(5), Some(&cursor)).unwrap();
+    let second_page = SearchPage::resolve(&PageRequest {
+        limit: 5,
+        cursor: Some(cursor),
+    })
+    .unwrap();
     assert_eq!(
         second_page.query_pairs(),
         [("limit", "5".to_owned()), ("offset", "5".to_owned())]
@@ -96,7 +104,7 @@ fn search_pages_and_their_cursors() {
     let last = parse_search(&fixture("search_last_page.json")).unwrap();
     assert_eq!(last.len(), 2);
     assert_eq!(last[1].avatar_url, None);
-    assert_eq!(second_page.next_cursor(last.len()).unwrap(), None);
+    assert_eq!(second_page.next(last.len()), None);
     assert_json_snapshot!("search_last_page", last);
 }
 
@@ -149,6 +157,82 @@ fn error_envelopes_never_become_records() {
     );
     let body = r#"{"result":"error","message":"Artist not found"}"#;
     assert_eq!(parse_stats(body).unwrap_err().code(), ErrorCode::NotFound);
+}
+
+#[test]
+fn track_stats_per_source() {
+    let stats = parse_stats(&fixture("track_stats.json")).unwrap();
+    let sources: Vec<_> = stats.iter().map(|s| s.source.as_str()).collect();
+    assert_eq!(sources, ["spotify", "beatport", "tracklist", "shazam"]);
+    assert_eq!(
+        stats[1].metrics["overall_chart_peak"],
+        serde_json::Value::Null
+    );
+    assert_json_snapshot!("track_stats", stats);
+}
+
+#[test]
+fn flat_answers_of_third_party_descriptions() {
+    // The entity's fields at the top of the answer, without `artist_info`/`track_info`/`stats`.
+    let artist = parse_artist(
+        &json!({"songstats_artist_id": "abc123", "name": "Flat", "image_url": "https://i.example/a.jpg",
+                "genres": ["Techno"], "links": {"spotify": "https://open.spotify.com/artist/x"}})
+        .to_string(),
+    )
+    .unwrap();
+    assert_eq!(
+        (artist.songstats_artist_id.as_str(), artist.name.as_str()),
+        ("abc123", "Flat")
+    );
+    assert_eq!(
+        artist.avatar_url.as_deref(),
+        Some("https://i.example/a.jpg")
+    );
+    assert_eq!(artist.links[0].source.as_deref(), Some("spotify"));
+    let track = parse_track(
+        &json!({"songstats_track_id": "t1", "title": "Flat Track", "artists": ["A"], "isrc": "USRC17607839"})
+            .to_string(),
+    )
+    .unwrap();
+    assert_eq!(
+        (track.title.as_str(), track.artists[0].name.as_str()),
+        ("Flat Track", "A")
+    );
+    let stats = parse_stats(
+        &json!({"songstats_artist_id": "abc123", "source": "spotify", "followers": 5,
+                "chart_positions": [{"chart": "Global Top 50", "position": 23}]})
+        .to_string(),
+    )
+    .unwrap();
+    assert_eq!(stats.len(), 1);
+    assert_eq!(stats[0].source, "spotify");
+    let names: Vec<_> = stats[0].metrics.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        ["followers", "chart_positions"],
+        "envelope and ids are not metrics"
+    );
+
+    // Without the identifying fields, a flat answer is still a changed API.
+    for body in [
+        r#"{"result":"success","name":"No id"}"#,
+        r#"{"title":"No id"}"#,
+    ] {
+        assert_eq!(
+            parse_artist(body).unwrap_err().code(),
+            ErrorCode::UpstreamChanged
+        );
+        assert_eq!(
+            parse_track(body).unwrap_err().code(),
+            ErrorCode::UpstreamChanged
+        );
+        assert_eq!(
+            parse_stats(body).unwrap_err().code(),
+            ErrorCode::UpstreamChanged
+        );
+    }
+    let e = parse_track(r#"{"songstats_track_id":"t1"}"#).unwrap_err();
+    assert!(e.to_string().contains("'title'"), "{e}");
 }
 
 #[test]

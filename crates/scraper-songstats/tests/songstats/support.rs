@@ -1,13 +1,8 @@
-//! Shared helpers: our fixtures.
-
-use std::path::PathBuf;
+//! Shared helpers: our fixtures (through the crate's `fixtures` feature).
 
 /// A fixture of `tests/fixtures`, as text.
 pub(crate) fn fixture(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
+    scraper_songstats::fixtures::fixture(name)
 }
 
 /// Every fixture of `tests/fixtures` (not the README).
@@ -19,6 +14,7 @@ pub(crate) const FIXTURES: &[&str] = &[
     "search_full_page.json",
     "search_last_page.json",
     "track_info.json",
+    "track_stats.json",
     "error_invalid_key_401.json",
     "error_result_error_200.json",
     "error_not_found_404.json",
