@@ -7,6 +7,7 @@ mod auth;
 mod bandcamp;
 mod beatport;
 mod documents;
+mod instagram;
 mod paging;
 mod resilience;
 mod songstats;

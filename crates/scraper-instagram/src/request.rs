@@ -53,16 +53,29 @@ pub fn feed_url(user: &Handle, count: u32, max_id: Option<&str>) -> String {
 /// later one (with [`DEFAULT_TIMELINE_PAGE_DOC_ID`]; the cursor is the previous page's
 /// `end_cursor`, or any page's `last_media_id`).
 pub fn timeline_form(doc_id: &str, user: &Handle, after: Option<&str>) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(timeline_pairs(doc_id, user, after))
+        .finish()
+}
+
+/// The fields of [`timeline_form`], unencoded: `doc_id` and `variables` (JSON).
+pub fn timeline_pairs(
+    doc_id: &str,
+    user: &Handle,
+    after: Option<&str>,
+) -> [(&'static str, String); 2] {
     let mut variables = serde_json::Map::new();
     variables.insert("username".into(), user.as_str().into());
     if let Some(after) = after {
         variables.insert("after".into(), after.into());
     }
-    let variables = serde_json::Value::Object(variables).to_string();
-    form_urlencoded::Serializer::new(String::new())
-        .append_pair("doc_id", doc_id)
-        .append_pair("variables", &variables)
-        .finish()
+    [
+        ("doc_id", doc_id.to_owned()),
+        (
+            "variables",
+            serde_json::Value::Object(variables).to_string(),
+        ),
+    ]
 }
 
 /// The headers of an API call for `user`'s data, beside a browser `User-Agent` and the

@@ -1,7 +1,8 @@
 //! The parsers on the real recorded traffic of ../shared/corpus/instagram, read in place (never
 //! copied): the values of expect/instagram.json, checked with check.py's rules on what the
-//! actions will answer, and the GraphQL timeline's pages walked in order. Every test here skips
-//! cleanly when the corpus is absent.
+//! actions will answer, and the GraphQL timeline's pages walked in order; then the whole site
+//! through the engine against replay.py with the recorded expectations. Every test here skips
+//! cleanly when the corpus (or python3) is absent.
 
 use std::collections::HashSet;
 
@@ -270,4 +271,63 @@ fn anasaiaofficial_timeline_pages_in_order() {
         cursor = page.next.clone();
     }
     assert_eq!(seen.len(), 36);
+}
+
+/// Every case of expect/instagram.json through the engine, upstream traffic served by replay.py.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recorded_expectations_pass_through_the_engine() {
+    let (Some(cases), Some(replay)) = (
+        corpus::expectations("instagram"),
+        corpus::Replay::start(&["instagram"]),
+    ) else {
+        eprintln!("skipped: ../shared/corpus (or python3 for replay.py) is not here");
+        return;
+    };
+    let engine = corpus::engine("instagram", &replay);
+    let failures = corpus::check(&engine, "instagram", &cases).await;
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+/// The recorded timeline walked through the engine on defaults: page 1 and page 2 of GraphQL
+/// fill the default 20; robertdowneyjr's posts come from web_profile_info when GraphQL has
+/// nothing recorded for him; nasa's are withheld from a logged-out client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recorded_pages_through_the_engine_on_defaults() {
+    let Some(replay) = corpus::Replay::start(&["instagram"]) else {
+        eprintln!("skipped: ../shared/corpus (or python3 for replay.py) is not here");
+        return;
+    };
+    let engine = corpus::engine("instagram", &replay);
+    let call =
+        |query: &'static str| scraper_core::testing::call(&engine, "instagram", "posts", query);
+    let page = call("user=anasaiaofficial").await.unwrap();
+    let body = page.to_value(None);
+    let codes: Vec<&str> = body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["shortcode"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes.len(), 20);
+    assert_eq!(codes[0], "CygtX9ivC0U");
+    assert_eq!(codes[11], "C3d2Y7dvr61");
+    assert_eq!(codes[12], "C3bRQHdPlQm", "page 2 continues after page 1");
+    assert!(page.next_cursor.is_some());
+
+    let page = call("user=https%3A%2F%2Fwww.instagram.com%2Frobertdowneyjr%2F%3Fhl%3Den")
+        .await
+        .unwrap();
+    let body = page.to_value(None);
+    assert_eq!(body["data"].as_array().unwrap().len(), 12);
+    assert_eq!(body["data"][0]["shortcode"], "CdgUcJGFxkp");
+    assert!(page.next_cursor.is_some(), "the account has more posts");
+
+    let err = call("user=nasa").await.unwrap_err().error;
+    assert_eq!(err.code(), scraper_core::ErrorCode::LoginRequired, "{err}");
 }
