@@ -7,6 +7,7 @@ mod auth;
 mod bandcamp;
 mod beatport;
 mod documents;
+mod facebook;
 mod instagram;
 mod paging;
 mod resilience;

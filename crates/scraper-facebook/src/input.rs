@@ -9,6 +9,7 @@
 
 use scraper_core::ScrapeError;
 use scraper_core::refs::{looks_like_url, parse_handle, parse_site_url};
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::parse::json::is_numeric_id;
@@ -101,7 +102,10 @@ pub const RESERVED: &[&str] = &[
 ];
 
 /// Which events of a page: the `when` parameter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum When {
     /// Events to come (`/upcoming_hosted_events`), the default.
     #[default]
@@ -145,7 +149,8 @@ pub enum PageRef {
     /// A numeric id: a page's, or the profile id of a page of the 2021+ kind.
     Id(String),
     /// A page known by a path without a vanity name, fetched under it: `/pages/<Name>/<id>/`,
-    /// `/pages/category/<Category>/<name>-<id>/`, `/people/<Name>/<id>/`, `/<Name>-<id>/`.
+    /// `/pages/category/<Category>/<name>-<id>/`, `/people/<Name>/<id>/`, `/p/<Name>-<id>/`,
+    /// `/<Name>-<id>/`.
     Path {
         /// The path, percent-encoded, with a trailing slash.
         path: String,
@@ -191,8 +196,8 @@ impl PageRef {
 /// Reads the `page` parameter: a vanity name (`heymeedan`, `@heymeedan`), a numeric id, or a URL
 /// of a page on facebook.com (`/heymeedan`, `/heymeedan/events`, `/pg/heymeedan/about`,
 /// `/pages/Meedan/105510962816034`, `/pages/category/Media/Meedan-105510962816034/`,
-/// `/profile.php?id=100067935271247`, `/people/Name/100067935271247/`, `/<Name>-<id>/`, with any
-/// query string).
+/// `/profile.php?id=100067935271247`, `/people/Name/100067935271247/`,
+/// `/p/Name-100067935271247/`, `/<Name>-<id>/`, with any query string).
 pub fn parse_page_ref(input: &str) -> Result<PageRef, ScrapeError> {
     const PARAM: &str = "page";
     let input = input.trim();
@@ -225,6 +230,8 @@ pub fn parse_page_ref(input: &str) -> Result<PageRef, ScrapeError> {
         (Some("pages"), [_, _, id, ..]) if is_numeric_id(id) => classic_path(&segments[..3], id),
         (Some("people"), [_, _, id, ..]) if is_numeric_id(id) => classic_path(&segments[..3], id),
         (Some("pg"), [_, name, ..]) => slug(name).ok_or_else(|| not_a_page(None)),
+        // A page without a vanity name as Facebook links it since 2023: `/p/<Name>-<id>/`.
+        (Some("p"), [_, name, ..]) => classic_path(&segments[..2], name),
         (Some("events" | "events.php" | "event.php"), _) => Err(not_a_page(Some(
             "this is an event URL: use the event action with it",
         ))),

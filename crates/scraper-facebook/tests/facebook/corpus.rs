@@ -1,101 +1,39 @@
-//! The parsers on the real recorded pages of ../shared/corpus/facebook, read in place (never
-//! copied): every value of `expect/facebook.json` is asserted on what the parsers make of the
-//! recorded body the case's request fetches (found through `input`'s canonical URLs, as phase 2
-//! will fetch them). Skips cleanly when the corpus is absent.
+//! The real recorded pages of ../shared/corpus/facebook, read in place (never copied): every case
+//! of `expect/facebook.json` through the engine against replay.py, and the parsers on every
+//! recorded body. Skips cleanly when the corpus is absent.
 
 use scraper_core::ErrorCode;
-use scraper_core::testing::corpus::{expectations, holds, lookup};
-use scraper_facebook::input::{self, When};
+use scraper_core::testing::corpus::{self, Replay};
 use scraper_facebook::parse::{parse_event, parse_events, parse_page};
 use scraper_facebook::walls;
-use serde_json::{Value, json};
 
-use crate::support::{all_recorded, api_body};
+use crate::support::all_recorded;
 
-/// `https://host/path/?q` → `host/path` without trailing slashes, the key replay.py matches on.
-fn route(url: &str) -> String {
-    let url = url::Url::parse(url).unwrap();
-    format!(
-        "{}{}",
-        url.host_str().unwrap(),
-        url.path().trim_end_matches('/')
-    )
-}
-
-/// The recorded body served for `url`, if any.
-fn served(recordings: &[(String, String, String)], url: &str) -> Option<String> {
-    recordings
-        .iter()
-        .find(|(_, recorded, _)| route(recorded) == route(url))
-        .map(|(_, _, body)| body.clone())
-}
-
-/// What the API would answer for one case: the action's parameters read by `input`, the
-/// canonical URL fetched from the recordings, the body parsed.
-fn answer(recordings: &[(String, String, String)], path: &str) -> Value {
-    let (route_path, query) = path.split_once('?').unwrap_or((path, ""));
-    let action = route_path.rsplit('/').next().unwrap();
-    let params: std::collections::HashMap<String, String> =
-        url::form_urlencoded::parse(query.as_bytes())
-            .into_owned()
-            .collect();
-    let param = |name: &str| params.get(name).map(String::as_str);
-    let fetched = match action {
-        "page" => input::parse_page_ref(param("page").unwrap()).map(|p| p.page_url()),
-        "events" => When::parse(param("when")).and_then(|when| {
-            input::parse_page_ref(param("page").unwrap()).map(|p| p.events_url(when))
-        }),
-        "event" => match (param("id"), param("url")) {
-            (Some(id), _) => input::parse_event_id(id),
-            (None, Some(url)) => input::parse_event_url(url),
-            _ => panic!("{path}: no id or url"),
-        }
-        .map(|id| input::event_url(&id)),
-        other => panic!("{path}: unknown action {other}"),
-    };
-    let url = match fetched {
-        Ok(url) => url,
-        Err(e) => return api_body::<()>(Err(e)),
-    };
-    let body =
-        served(recordings, &url).unwrap_or_else(|| panic!("{path}: nothing recorded for {url}"));
-    match action {
-        "page" => api_body(parse_page(&body)),
-        "events" => match parse_events(&body) {
-            Ok(tab) => json!({"data": tab.events, "meta": {"complete": tab.complete()}}),
-            Err(e) => api_body::<()>(Err(e)),
-        },
-        _ => api_body(parse_event(&body)),
-    }
-}
-
-#[test]
-fn every_expected_value_holds() {
-    let (Some(cases), Some(recordings)) = (expectations("facebook"), all_recorded()) else {
-        eprintln!("skipped: ../shared/corpus/facebook is not here");
+/// Every case of expect/facebook.json through the engine, the upstream traffic served by
+/// replay.py (as `cargo xtask corpus` runs the gateway), every answer checked against its
+/// published schema.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recorded_expectations_pass_through_the_engine() {
+    let (Some(cases), Some(replay)) = (
+        corpus::expectations("facebook"),
+        Replay::start(&["facebook"]),
+    ) else {
+        eprintln!("skipped: ../shared/corpus (or python3 for replay.py) is not here");
         return;
     };
-    let mut failures = Vec::new();
-    for case in &cases {
-        let name = case["name"].as_str().unwrap_or("?");
-        let path = case["path"].as_str().unwrap();
-        let body = answer(&recordings, path);
-        let wanted_success = case["status"].as_u64().unwrap_or(200) == 200;
-        if body.get("data").is_some() != wanted_success {
-            failures.push(format!(
-                "{name}: wanted status {}, got {body}",
-                case["status"]
-            ));
-            continue;
-        }
-        for (key, want) in case["expect"].as_object().into_iter().flatten() {
-            let actual = lookup(&body, key);
-            if !holds(actual.as_ref(), want) {
-                failures.push(format!("{name}: {key} = {actual:?}, wanted {want}"));
-            }
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let engine = corpus::engine("facebook", &replay);
+    let failures = corpus::check(&engine, "facebook", &cases).await;
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+    eprintln!(
+        "corpus expectations: all {} cases pass through the engine",
+        cases.len()
+    );
 }
 
 #[test]

@@ -11,6 +11,11 @@ use scraper_facebook::walls;
 
 use crate::support::fixture;
 
+/// How long the parsers may take on a few MB of hostile input: a guard against hangs and
+/// quadratic scans, not a speed claim (the criterion bench makes those). Unoptimised test builds
+/// on a loaded 2-core CI machine are ten times slower than release ones.
+const PATIENCE: Duration = Duration::from_secs(if cfg!(debug_assertions) { 30 } else { 5 });
+
 /// Runs every parser on `body`; none may panic, and none may take long.
 fn all_parsers(body: &str) {
     let start = Instant::now();
@@ -19,7 +24,7 @@ fn all_parsers(body: &str) {
     let _ = parse_event(body);
     let _ = walls::detect(body);
     assert!(
-        start.elapsed() < Duration::from_secs(5),
+        start.elapsed() < PATIENCE,
         "{} bytes took {:?}",
         body.len(),
         start.elapsed()
@@ -178,7 +183,7 @@ fn huge_pages() {
     let start = Instant::now();
     let tab = parse_events(&big).unwrap();
     assert_eq!(tab.events.len(), 5);
-    assert!(start.elapsed() < Duration::from_secs(5));
+    assert!(start.elapsed() < PATIENCE);
     let keys = "\"event\":{\"id\":\"1\"},".repeat(200_000);
     all_parsers(&keys);
     let braces = "{".repeat(4 * 1024 * 1024);

@@ -91,6 +91,13 @@ fn page_forms() {
             ),
         ),
         (
+            "https://www.facebook.com/p/Warehouse-Collective-100051234567890/?mibextid=ZbWKwL",
+            path(
+                "/p/Warehouse-Collective-100051234567890/",
+                "100051234567890",
+            ),
+        ),
+        (
             "https://www.facebook.com/Some-Club-Name-179240385797/?ref=br_rs",
             path("/Some-Club-Name-179240385797/", "179240385797"),
         ),
@@ -139,6 +146,8 @@ fn what_is_not_a_page_is_refused_naming_the_parameter() {
         "https://www.facebook.com/hashtag/techno",
         "https://www.facebook.com/%D8%A7%D9%84%D9%85/",
         "https://www.facebook.com/marketplace/item/123",
+        "https://www.facebook.com/p/",
+        "https://www.facebook.com/p/WithoutAnId/",
         "https://www.instagram.com/heymeedan",
     ];
     for input in refused {

@@ -1,10 +1,11 @@
-//! Integration tests of the Facebook parsers: our own fixtures (insta snapshots), the count texts
-//! of many languages, the parameter forms, walls, hostile input, and the real recorded pages of
-//! ../shared/corpus when they exist.
+//! Integration tests of the Facebook site: the actions through the engine against a wiremock
+//! Facebook (every parameter form, wall and status, the session cookie), our own fixtures through
+//! the parsers (insta snapshots), the count texts of many languages, the parameter forms, walls,
+//! hostile input, and the real recorded pages of ../shared/corpus when they exist.
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
-// Helpers shared by the tests may fail loudly too, not only the `#[test]` functions.
-#![expect(clippy::unwrap_used, reason = "test helpers panic on broken fixtures")]
-
+mod actions;
+mod cookie;
 mod corpus;
 mod counts;
 mod hostile;
