@@ -11,5 +11,6 @@ mod facebook;
 mod instagram;
 mod paging;
 mod resilience;
+mod serving;
 mod songstats;
 mod soundcloud;

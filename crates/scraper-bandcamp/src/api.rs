@@ -32,7 +32,7 @@ pub(crate) async fn search_page(
     pairs.push(("page", page.as_str()));
     let response = ctx.fetch(Request::get(SEARCH_URL).query(&pairs)).await?;
     response.error_for_status("bandcamp's search page")?;
-    parse_search_page(&response.text())
+    ctx.parse(&response, parse_search_page).await
 }
 
 /// The JSON search API's hits for `q`, narrowed by `filter` (`b`, `a`, `t` or empty).

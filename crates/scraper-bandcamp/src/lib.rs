@@ -25,6 +25,10 @@ pub static SITE: SiteDescription =
         // Clients name artists' and labels' sites; bandcamp.com itself only serves our API calls.
         .param_hosts(&["*.bandcamp.com"])
         .state::<Bandcamp>()
+        .probe(
+            "album",
+            "url=https://macbenson.bandcamp.com/album/coming-of-age",
+        )
         .actions(&[
             list!("search" => search::search)
                 .summary("Artists, labels, albums and tracks matching a query")

@@ -2,6 +2,7 @@
 //! or (only when the operator allows it) a URL on an artist's custom domain — checked before
 //! anything is fetched.
 
+use scraper_core::refs::is_idn;
 use scraper_core::{ScrapeError, parse_site_url};
 use url::{Host, Url};
 
@@ -62,6 +63,14 @@ pub(crate) fn parse_page_url(
             let Some(host) = domain_of(input) else {
                 return Err(refused);
             };
+            if is_idn(&host) {
+                return Err(ScrapeError::invalid_param(
+                    param,
+                    format!(
+                        "parameter '{param}' names {host}, an internationalised domain name (which can imitate another); only plain ASCII host names are accepted"
+                    ),
+                ));
+            }
             if host == "bandcamp.com" || host.ends_with(".bandcamp.com") {
                 return Err(if host == "bandcamp.com" {
                     not_a_band_site(param)
@@ -194,7 +203,7 @@ fn is_public_domain_name(host: &str) -> bool {
         });
     let tld_alphabetic = labels
         .last()
-        .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_alphabetic()) || tld.starts_with("xn--"));
+        .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_alphabetic()));
     let private = PRIVATE_SUFFIXES.iter().any(|s| host.ends_with(s)) || host == "localhost";
     valid_labels && tld_alphabetic && !private
 }
@@ -265,6 +274,28 @@ mod tests {
             refused(bad, true);
         }
         refused("https://foo.bandcamp.com.evil.example/", false);
+    }
+
+    #[test]
+    fn lookalike_domains_are_refused_even_when_custom_domains_are_allowed() {
+        for allow_custom in [false, true] {
+            for lookalike in [
+                // a Cyrillic о in .com, in bandcamp, in the artist's name; punycode typed as is
+                "https://macbenson.bandcamp.c\u{43e}m/album/coming-of-age",
+                "https://macbenson.bandc\u{430}mp.com/",
+                "https://m\u{430}cbenson.bandcamp.com/",
+                "https://xn--lbstertheremin-vzl.com/",
+                "macbenson.bandcamp.c\u{43e}m",
+            ] {
+                let msg = refused(lookalike, allow_custom);
+                assert!(
+                    msg.contains("internationalised") || msg.contains("plain ASCII"),
+                    "{lookalike}: {msg}"
+                );
+            }
+        }
+        assert!(trusted_site_url("https://l\u{43e}bstertheremin.com", true).is_none());
+        assert!(trusted_site_url("https://lobstertheremin.com", true).is_some());
     }
 
     #[test]

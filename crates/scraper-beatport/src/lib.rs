@@ -28,6 +28,7 @@ pub static SITE: SiteDescription =
         .hosts(&["www.beatport.com", "beatport.com", "api.beatport.com"])
         .param_hosts(input::WEB_HOSTS)
         .state::<Beatport>()
+        .probe("track", "id=20209656")
         .actions(&[
             list!(search)
                 .summary("Search Beatport's tracks, releases, artists and labels")

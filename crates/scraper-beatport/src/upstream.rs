@@ -31,7 +31,7 @@ pub async fn page_request(
 ) -> Result<String, ScrapeError> {
     let response = ctx.fetch(request).await?;
     match response.status() {
-        200..=299 => Ok(response.text().into_owned()),
+        200..=299 => Ok(response.into_text()),
         404 | 410 => Err(ScrapeError::not_found(format!("{what} does not exist"))),
         _ => {
             walls::ensure_not_challenged("beatport", &response.text(), false)?;

@@ -53,6 +53,9 @@ pub struct ActionDescription {
     pub example: &'static str,
     /// How long an answer may be served from cache.
     pub cache_ttl: Duration,
+    /// How long a `not_found` answer is remembered (never longer than [`Self::cache_ttl`]);
+    /// other errors are never cached, only shared with the requests waiting for the same scrape.
+    pub negative_ttl: Duration,
     /// `limit` when none is given (list actions).
     pub default_limit: u32,
     pub(crate) run: RunFn,
@@ -76,6 +79,7 @@ impl ActionDescription {
             one_of: &[],
             example: "",
             cache_ttl: Duration::from_secs(300),
+            negative_ttl: Duration::from_secs(60),
             default_limit: DEFAULT_LIMIT,
             run,
             types,
@@ -109,6 +113,14 @@ impl ActionDescription {
     /// How long an answer may be served from cache (zero: never cached).
     pub const fn cache_ttl(mut self, ttl: Duration) -> Self {
         self.cache_ttl = ttl;
+        self
+    }
+
+    /// How long a `not_found` answer may be served from cache (default a minute; zero: never).
+    /// Other errors are never cached: `rate_limited`, `upstream_unavailable` and the like are
+    /// only shared with the requests that were waiting for the same scrape.
+    pub const fn negative_ttl(mut self, ttl: Duration) -> Self {
+        self.negative_ttl = ttl;
         self
     }
 

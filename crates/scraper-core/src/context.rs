@@ -3,9 +3,10 @@
 //! what an action handler receives.
 
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use bytes::Bytes;
 use tokio::time::Instant;
 
 use crate::action::ActionDescription;
@@ -26,6 +27,20 @@ struct Inner {
     deadline: Instant,
     stats: Stats,
     request_id: Arc<str>,
+    /// The body of the scrape's last upstream answer (a shared buffer, not a copy), for the
+    /// engine's second look when the action fails (`hindsight.rs`).
+    last_page: LastPage,
+}
+
+/// The last upstream body of a scrape.
+#[derive(Default)]
+struct LastPage(Mutex<Option<Bytes>>);
+
+impl std::fmt::Debug for LastPage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let len = self.0.lock().ok().and_then(|p| p.as_ref().map(Bytes::len));
+        f.debug_tuple("LastPage").field(&len).finish()
+    }
 }
 
 impl Context {
@@ -45,6 +60,7 @@ impl Context {
                 deadline,
                 stats: Stats::default(),
                 request_id: request_id.into(),
+                last_page: LastPage::default(),
             }),
         }
     }
@@ -53,10 +69,16 @@ impl Context {
     /// included). The error keeps its cause; `?` turns it into a [`crate::ScrapeError`].
     pub async fn fetch(&self, request: Request) -> Result<Response, FetchError> {
         let inner = &*self.inner;
-        inner
+        let result = inner
             .http
             .fetch(inner.site, request, inner.deadline, &inner.stats)
-            .await
+            .await;
+        if let Ok(response) = &result
+            && let Ok(mut last) = inner.last_page.0.lock()
+        {
+            *last = Some(response.body.clone());
+        }
+        result
     }
 
     /// `GET url`.
@@ -89,6 +111,11 @@ impl Context {
     /// The id of the client request this scrape serves.
     pub fn request_id(&self) -> &str {
         &self.inner.request_id
+    }
+
+    /// The body of the scrape's last upstream answer, when there was one.
+    pub fn last_page(&self) -> Option<Bytes> {
+        self.inner.last_page.0.lock().ok()?.clone()
     }
 
     /// Upstream counters of this scrape so far.

@@ -89,8 +89,7 @@ impl<T: Send + Sync + PartialEq> Credential<T> {
     /// Offers a value met on the way (a token a page carried): it is kept when none is held or
     /// it outlives the one held. Answers the offered value.
     pub fn offer(&self, value: T, lifetime: Option<Duration>) -> Arc<T> {
-        let expires_at =
-            lifetime.map(|l| Instant::now() + l.min(Duration::from_secs(86_400 * 365)));
+        let expires_at = lifetime.and_then(expiry);
         let value = Arc::new(value);
         let mut slot = self.slot.write().unwrap_or_else(PoisonError::into_inner);
         let better = match slot.as_ref() {
@@ -191,10 +190,16 @@ impl<T: Send + Sync + PartialEq> Credential<T> {
         let value = Arc::new(value);
         *self.slot.write().unwrap_or_else(PoisonError::into_inner) = Some(Held {
             value: value.clone(),
-            expires_at: lifetime.map(|l| Instant::now() + l.min(Duration::from_secs(86_400 * 365))),
+            expires_at: lifetime.and_then(expiry),
         });
         value
     }
+}
+
+/// When a value given `lifetime` (a remote value: a token's `expires_in`) expires: at most a
+/// year ahead, added to the clock without overflow (`None`, never expiring, if it cannot be).
+fn expiry(lifetime: Duration) -> Option<Instant> {
+    Instant::now().checked_add(lifetime.min(Duration::from_secs(86_400 * 365)))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! that keep their cause.
 
 mod attempt;
+mod budget;
 mod client;
 mod error;
 mod headers;

@@ -2,6 +2,7 @@
 //! site name that resolves to loopback, a private network or a cloud metadata address is refused.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
@@ -59,15 +60,38 @@ pub struct NonPublicAddress {
 /// A DNS resolver that drops every non-public address, and fails with [`NonPublicAddress`]
 /// when none is left. Installed on the shared client, it guards every connection of every site
 /// at the moment of connecting (no gap between a check and the connection).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct PublicOnlyResolver;
+///
+/// The one name it resolves freely is the configured proxy's (`squid` on a compose network has a
+/// private address by design): the proxy is where we connect, not what we fetch. The targets
+/// still meet the rule — here, for a `socks5://` proxy, which lets us resolve them; at the proxy
+/// for `http://`, `https://` and `socks5h://` proxies, which resolve them themselves.
+#[derive(Debug, Default, Clone)]
+pub struct PublicOnlyResolver {
+    proxy_host: Option<Arc<str>>,
+}
+
+impl PublicOnlyResolver {
+    /// The same resolver, resolving the proxy host `host` (lowercase, no trailing dot) normally.
+    pub fn resolving_freely(mut self, host: Option<String>) -> Self {
+        self.proxy_host = host.map(Arc::from);
+        self
+    }
+}
 
 impl Resolve for PublicOnlyResolver {
     fn resolve(&self, name: Name) -> Resolving {
+        let free = self.proxy_host.as_deref().is_some_and(|proxy| {
+            name.as_str()
+                .trim_end_matches('.')
+                .eq_ignore_ascii_case(proxy)
+        });
         Box::pin(async move {
             let host = name.as_str().to_owned();
             let addrs: Vec<SocketAddr> =
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            if free {
+                return Ok(Box::new(addrs.into_iter()) as Addrs);
+            }
             let public: Vec<SocketAddr> =
                 addrs.into_iter().filter(|a| is_public_ip(a.ip())).collect();
             if public.is_empty() {
@@ -87,13 +111,24 @@ mod tests {
     #[tokio::test]
     async fn names_of_private_addresses_are_refused_by_the_resolver() {
         let name: Name = "localhost".parse().unwrap();
-        let Err(err) = PublicOnlyResolver.resolve(name).await else {
+        let Err(err) = PublicOnlyResolver::default().resolve(name).await else {
             panic!("localhost must be refused")
         };
         let refusal = err
             .downcast_ref::<NonPublicAddress>()
             .expect("a NonPublicAddress error");
         assert_eq!(refusal.host, "localhost");
+    }
+
+    #[tokio::test]
+    async fn the_proxy_host_alone_is_resolved_freely() {
+        let resolver = PublicOnlyResolver::default().resolving_freely(Some("localhost".into()));
+        let Ok(addrs) = resolver.resolve("LocalHost".parse().unwrap()).await else {
+            panic!("the proxy's own name must resolve")
+        };
+        assert!(addrs.into_iter().all(|a| a.ip().is_loopback()));
+        let other = resolver.resolve("localhost.localdomain.invalid".parse().unwrap());
+        assert!(other.await.is_err());
     }
 
     #[test]

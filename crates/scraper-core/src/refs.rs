@@ -103,6 +103,11 @@ pub fn parse_site_url(
     if url.port().is_some() {
         return Err(refuse("must not name a port"));
     }
+    if is_idn(&host) {
+        return Err(refuse(&format!(
+            "must name its host in plain ASCII: {host} is an internationalised domain name, which can imitate another"
+        )));
+    }
     if !host_matches(hosts, &host) {
         return Err(refuse(&format!(
             "must be a URL of {}, not of {host}",
@@ -115,6 +120,19 @@ pub fn parse_site_url(
         .map_err(|()| refuse("is not a valid URL"))?;
     url.set_fragment(None);
     Ok(url)
+}
+
+/// Whether a host name (as the URL parser left it: lowercase, IDNA-encoded) is an
+/// internationalised one — a label in punycode (`xn--`), however it was typed. Mixed-script
+/// lookalikes (`bandcamp.cоm` with a Cyrillic `о`) are such names; a name that IDNA maps to
+/// plain ASCII (fullwidth letters, say) is that ASCII name and is not.
+pub fn is_idn(host: &str) -> bool {
+    host.split('.').any(|label| {
+        label
+            .as_bytes()
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case(b"xn--"))
+    })
 }
 
 fn describe_hosts(hosts: &[&str]) -> String {
@@ -214,6 +232,31 @@ mod tests {
             assert_eq!(err.code(), crate::ErrorCode::InvalidParams, "{input}");
             assert_eq!(err.param(), Some("user"), "{input}");
         }
+    }
+
+    #[test]
+    fn internationalised_hosts_are_refused_however_they_are_typed() {
+        let hosts = ["bandcamp.com", "*.bandcamp.com", "soundcloud.com"];
+        for input in [
+            "https://macbenson.bandcamp.c\u{43e}m/album/x",
+            "https://s\u{43e}undcloud.com/dubmatix",
+            "https://xn--mcbenson-ed4c.bandcamp.com/",
+            "https://m\u{0430}cbenson.bandcamp.com/",
+            "https://XN--80AK6AA92E.bandcamp.com/",
+        ] {
+            let err = parse_site_url("url", input, &hosts).expect_err(input);
+            assert_eq!(err.param(), Some("url"), "{input}");
+        }
+        let err = parse_site_url("url", "https://m\u{0430}cbenson.bandcamp.com/", &hosts)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("plain ASCII"), "{err}");
+        // Fullwidth letters are the ASCII name once mapped: that name, not a lookalike.
+        let url = parse_site_url("url", "https://\u{ff53}oundcloud.com/dubmatix", &hosts).unwrap();
+        assert_eq!(url.host_str(), Some("soundcloud.com"));
+        assert!(!is_idn("soundcloud.com") && is_idn("a.xn--p1ai") && !is_idn("xn-"));
+        // Found by the fuzzer: a label whose fourth byte is inside a character.
+        assert!(!is_idn("\u{a7}\u{8b}\u{8d}=du") && !is_idn("ab\u{e9}x.com"));
     }
 
     #[test]

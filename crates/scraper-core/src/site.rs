@@ -68,6 +68,17 @@ pub struct SiteDescription {
     /// Upstream requests in flight at once for this site, when it must stay below the gateway's
     /// `upstream_concurrency` (sites that ban scrapers quickly).
     pub max_in_flight: Option<usize>,
+    /// Upstream requests per second this site is sent at most, unless the operator says
+    /// otherwise (`upstream_rate_limits`): for sites that ban or bill per request.
+    pub rate_limit: Option<f64>,
+    /// The site's own marks of a login wall (an id, a form action), searched with the shared
+    /// ones when an action fails with `upstream_changed` (see [`SiteDescription::login_markers`]).
+    pub login_markers: &'static [&'static str],
+    /// Every logged-out page of the site carries a login form (Facebook's header): a password
+    /// field is no sign of a wall there, only [`Self::login_markers`] are.
+    pub login_form_everywhere: bool,
+    /// The representative action the fault-matrix suite runs against a hostile mock upstream.
+    pub probe: Option<Probe>,
     pub(crate) build: BuildFn,
     pub(crate) settings_schema: fn(&mut SchemaGenerator) -> Schema,
     pub(crate) state_type: fn() -> TypeId,
@@ -87,6 +98,10 @@ impl SiteDescription {
             secret_query_params: &[],
             actions: &[],
             max_in_flight: None,
+            rate_limit: None,
+            login_markers: &[],
+            login_form_everywhere: false,
+            probe: None,
             build: build_erased::<()>,
             settings_schema: settings_schema::<()>,
             state_type: TypeId::of::<()>,
@@ -134,6 +149,60 @@ impl SiteDescription {
         self
     }
 
+    /// At most `per_second` upstream requests per second (fractions allowed: 0.5 is one every
+    /// two seconds) unless the operator sets another rate; requests beyond it wait their turn
+    /// within their deadline.
+    pub const fn rate_limit(mut self, per_second: f64) -> Self {
+        self.rate_limit = Some(per_second);
+        self
+    }
+
+    /// Marks of this site's login wall, beyond the shared ones (a password field with a login
+    /// title or form): when an action fails with `upstream_changed`, the engine looks for a login
+    /// wall in the scrape's last upstream page and answers `login_required` instead.
+    pub const fn login_markers(mut self, markers: &'static [&'static str]) -> Self {
+        self.login_markers = markers;
+        self
+    }
+
+    /// Says that every logged-out page of this site carries a login form (as Facebook's header
+    /// does), so the shared login-wall marks (a password field with a login title or form) are
+    /// not looked for; the site's own [`Self::login_markers`] still are.
+    pub const fn login_form_everywhere(mut self) -> Self {
+        self.login_form_everywhere = true;
+        self
+    }
+
+    /// The action (and its parameters, as a query string) that stands for the site in the
+    /// fault-matrix suite: it is run against a mock upstream playing every fault (429s, 5xx,
+    /// slow and broken bodies, challenges, login walls, huge bodies, hostile redirects), and a
+    /// site that declares one is checked by it. Its first upstream request should be the one
+    /// that fetches the entity.
+    pub const fn probe(mut self, action: &'static str, params: &'static str) -> Self {
+        self.probe = Some(Probe {
+            action,
+            params,
+            settings: match self.probe {
+                Some(probe) => probe.settings,
+                None => &[],
+            },
+        });
+        self
+    }
+
+    /// Site settings (`name`, `value`) the probe needs (a key, a pinned credential that saves
+    /// a discovery request); set after [`Self::probe`].
+    pub const fn probe_settings(
+        mut self,
+        settings: &'static [(&'static str, &'static str)],
+    ) -> Self {
+        self.probe = match self.probe {
+            Some(probe) => Some(Probe { settings, ..probe }),
+            None => None,
+        };
+        self
+    }
+
     /// The site's actions (see [`item!`](crate::item) and [`list!`](crate::list)).
     pub const fn actions(mut self, actions: &'static [ActionDescription]) -> Self {
         self.actions = actions;
@@ -167,6 +236,17 @@ impl SiteDescription {
             setting.to_ascii_uppercase()
         )
     }
+}
+
+/// A site's representative action for the fault-matrix suite ([`SiteDescription::probe`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Probe {
+    /// The action's name.
+    pub action: &'static str,
+    /// Its parameters, as a query string.
+    pub params: &'static str,
+    /// Site settings it needs.
+    pub settings: &'static [(&'static str, &'static str)],
 }
 
 fn build_erased<S: SiteState>(settings: serde_json::Value) -> Result<AnyState, String> {

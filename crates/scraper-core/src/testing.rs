@@ -11,6 +11,8 @@ use crate::params::RawParams;
 use crate::registry::registered;
 
 pub mod corpus;
+pub mod fuzz;
+pub mod probe;
 
 /// Engine settings for tests: every request to `upstream` (a wiremock or replay server on
 /// 127.0.0.1), millisecond backoff, short timeouts, no cache.
@@ -28,6 +30,7 @@ pub fn settings(upstream: &str) -> EngineSettings {
         },
         request_deadline: Duration::from_secs(15),
         cache_max_bytes: 0,
+        ..EngineSettings::default()
     }
 }
 

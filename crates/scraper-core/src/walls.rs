@@ -1,5 +1,13 @@
 //! Recognising, by content, the pages that are not the page asked for: bot challenges, captchas
-//! and login walls. A 200 can be any of them; sites call these before parsing.
+//! and login walls. A 200 can be any of them; sites call these before parsing, or when the
+//! content they expect is missing.
+//!
+//! Each family of markers is searched in one pass (Aho-Corasick over the bytes, no UTF-8 check,
+//! no copy), and only in the head of the body, where interstitials keep them.
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::error::ScrapeError;
 
@@ -40,54 +48,97 @@ const CAPTCHA_MARKERS: &[(&str, &str)] = &[
     ("arkoselabs.com", "Arkose"),
 ];
 
-/// The leading part of `body` that is searched, cut on a character boundary.
-fn head(body: &str) -> &str {
-    if body.len() <= SCAN_BYTES {
-        return body;
-    }
-    let mut end = SCAN_BYTES;
-    while !body.is_char_boundary(end) {
-        end -= 1;
-    }
-    &body[..end]
+/// A password field, in any case.
+const PASSWORD_FIELDS: &[&str] = &["type=\"password\"", "type='password'"];
+
+/// What else a login page has, in any case.
+const LOGIN_WORDS: &[&str] = &[
+    "<title>log in",
+    "<title>login",
+    "<title>sign in",
+    "id=\"login_form\"",
+    "id=\"loginform\"",
+    "action=\"/login",
+];
+
+/// One automaton per family of markers, built on first use.
+struct Scanner {
+    challenges: Option<AhoCorasick>,
+    captchas: Option<AhoCorasick>,
+    passwords: Option<AhoCorasick>,
+    login_words: Option<AhoCorasick>,
 }
 
-fn find(body: &str, markers: &[(&str, &'static str)]) -> Option<&'static str> {
-    let head = head(body);
+fn automaton<'a>(
+    patterns: impl IntoIterator<Item = &'a str>,
+    any_case: bool,
+) -> Option<AhoCorasick> {
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostFirst)
+        .ascii_case_insensitive(any_case)
+        .build(patterns)
+        .ok()
+}
+
+static SCANNER: LazyLock<Scanner> = LazyLock::new(|| Scanner {
+    challenges: automaton(CHALLENGE_MARKERS.iter().map(|(m, _)| *m), false),
+    captchas: automaton(CAPTCHA_MARKERS.iter().map(|(m, _)| *m), false),
+    passwords: automaton(PASSWORD_FIELDS.iter().copied(), true),
+    login_words: automaton(LOGIN_WORDS.iter().copied(), true),
+});
+
+/// The leading part of `body` that is searched.
+fn head(body: &[u8]) -> &[u8] {
+    &body[..body.len().min(SCAN_BYTES)]
+}
+
+fn find(
+    automaton: Option<&AhoCorasick>,
+    markers: &[(&str, &'static str)],
+    body: &[u8],
+) -> Option<&'static str> {
+    let found = automaton?.find(head(body))?;
     markers
-        .iter()
-        .find(|(marker, _)| head.contains(marker))
+        .get(found.pattern().as_usize())
         .map(|(_, vendor)| *vendor)
+}
+
+fn contains_any(automaton: Option<&AhoCorasick>, body: &[u8]) -> bool {
+    automaton.is_some_and(|a| a.is_match(head(body)))
 }
 
 /// The vendor of a bot-challenge interstitial (Cloudflare, DataDome, Fastly, ...), if `body` is one.
 pub fn detect_bot_challenge(body: &str) -> Option<&'static str> {
-    find(body, CHALLENGE_MARKERS)
+    detect_bot_challenge_in(body.as_bytes())
+}
+
+/// [`detect_bot_challenge`] over raw bytes (a body not yet checked as UTF-8).
+pub fn detect_bot_challenge_in(body: &[u8]) -> Option<&'static str> {
+    find(SCANNER.challenges.as_ref(), CHALLENGE_MARKERS, body)
 }
 
 /// The vendor of a captcha widget in `body`, if there is one.
 pub fn detect_captcha(body: &str) -> Option<&'static str> {
-    find(body, CAPTCHA_MARKERS)
+    find(SCANNER.captchas.as_ref(), CAPTCHA_MARKERS, body.as_bytes())
 }
 
 /// Whether `body` looks like a login page: a password field plus a login-ish title or form, or
 /// one of the site's own `markers`.
 pub fn detect_login_wall(body: &str, markers: &[&str]) -> bool {
-    let head = head(body);
-    if markers.iter().any(|m| head.contains(m)) {
+    if has_login_marker(body, markers) {
         return true;
     }
-    let lower = head.to_ascii_lowercase();
-    let password_field = lower.contains("type=\"password\"") || lower.contains("type='password'");
-    let login_words = [
-        "<title>log in",
-        "<title>login",
-        "<title>sign in",
-        "id=\"login_form\"",
-        "id=\"loginform\"",
-        "action=\"/login",
-    ];
-    password_field && login_words.iter().any(|w| lower.contains(w))
+    let head = head(body.as_bytes());
+    contains_any(SCANNER.passwords.as_ref(), head)
+        && contains_any(SCANNER.login_words.as_ref(), head)
+}
+
+/// Whether `body` carries one of the site's own login-wall `markers` (no shared heuristics).
+pub fn has_login_marker(body: &str, markers: &[&str]) -> bool {
+    let head = head(body.as_bytes());
+    markers
+        .iter()
+        .any(|m| memchr::memmem::find(head, m.as_bytes()).is_some())
 }
 
 /// `blocked` when `body` is a bot challenge, or a captcha where the expected content is missing.

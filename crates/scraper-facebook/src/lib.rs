@@ -55,6 +55,9 @@ pub static SITE: SiteDescription =
         // Facebook blocks bursts from one address quickly: stay well below the gateway's bound.
         .max_in_flight(2)
         .state::<Facebook>()
+        // Facebook's own wall reading (walls.rs) runs in the parsers.
+        .login_form_everywhere()
+        .probe("page", "page=heymeedan")
         .actions(&[
             item!(page)
                 .summary("A page: name, description, picture, likes, followers, category")

@@ -44,6 +44,7 @@ pub static SITE: SiteDescription =
         // Instagram blocks addresses that ask much at once.
         .max_in_flight(2)
         .state::<Instagram>()
+        .probe("profile", "user=nasa")
         .actions(&[
             item!(profile)
                 .summary("An account's profile: name, bio, link, counts, verified, private and business flags")

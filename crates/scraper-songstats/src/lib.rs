@@ -46,6 +46,8 @@ pub static SITE: SiteDescription =
         .hosts(api::HOSTS)
         .headers(&[("accept", "application/json")])
         .state::<Songstats>()
+        .probe("artist", "songstats_artist_id=pod5zlug")
+        .probe_settings(&[("api_key", "probe-key")])
         .max_in_flight(4)
         .actions(&[
             item!(artist)

@@ -41,6 +41,8 @@ pub static SITE: SiteDescription =
         ])
         .secret_query_params(&["client_id"])
         .state::<SoundCloud>()
+        .probe("profile", "user=dubmatix")
+        .probe_settings(&[("client_id", "probeclientid0123456789")])
         .actions(&[
             item!(profile)
                 .summary("A user's profile, with the links shown on it")

@@ -650,16 +650,16 @@ async fn custom_domain_transport_failures_keep_their_codes() {
     let mut settings = scraper_core::testing::settings(&server.uri());
     settings.http.max_body_bytes = 64 * 1024;
     settings.http.attempt_timeout = Duration::from_millis(100);
-    let allowing = scraper_core::testing::engine_with(
-        "bandcamp",
-        settings,
-        &[("allow_custom_domains", "true")],
-    );
+    // A fresh engine per case: their retried failures together would open Bandcamp's circuit.
     let failure = |path: &'static str| {
-        let allowing = &allowing;
+        let allowing = scraper_core::testing::engine_with(
+            "bandcamp",
+            settings.clone(),
+            &[("allow_custom_domains", "true")],
+        );
         async move {
             let query = format!("url=https%3A%2F%2Ftidalrecords.net%2Falbum%2F{path}");
-            match call(allowing, "bandcamp", "album", &query).await {
+            match call(&allowing, "bandcamp", "album", &query).await {
                 Ok(_) => panic!("{path} succeeded"),
                 Err(failure) => failure.error,
             }

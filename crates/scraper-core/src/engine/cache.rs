@@ -1,30 +1,47 @@
-//! The answer cache: serialised answers (never trees) under a canonical key, each with its
-//! action's TTL, weighed by their bytes.
+//! The answer cache: written answers (bytes, never trees) under a canonical key, each with its
+//! action's TTL, weighed by their bytes; and `not_found` answers for the action's shorter
+//! negative TTL.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use moka::Expiry;
 use moka::future::Cache;
-use serde_json::value::RawValue;
-use serde_json::{Map, Value};
+
+use super::answer::{Envelope, Meta};
+use crate::error::ScrapeError;
 
 /// One cached answer.
 #[derive(Debug)]
-pub(crate) struct Cached {
-    pub(crate) data: Arc<RawValue>,
-    pub(crate) next_cursor: Option<String>,
-    pub(crate) extra: Arc<Map<String, Value>>,
-    pub(crate) fetched_at: Arc<str>,
-    pub(crate) ttl: Duration,
+pub(crate) enum Cached {
+    /// A success: its envelope and the `meta` of a hit.
+    Answer {
+        envelope: Arc<Envelope>,
+        next_cursor: Option<String>,
+        meta: Meta,
+        ttl: Duration,
+    },
+    /// A `not_found`, remembered for the action's negative TTL.
+    Failure { error: ScrapeError, ttl: Duration },
 }
 
 impl Cached {
+    fn ttl(&self) -> Duration {
+        match self {
+            Self::Answer { ttl, .. } | Self::Failure { ttl, .. } => *ttl,
+        }
+    }
+
     fn weight(&self, key: &str) -> u32 {
-        let bytes = self.data.get().len()
-            + key.len()
-            + self.next_cursor.as_ref().map_or(0, String::len)
-            + 64;
+        let bytes = key.len()
+            + match self {
+                Self::Answer {
+                    envelope,
+                    next_cursor,
+                    ..
+                } => envelope.weight() + next_cursor.as_ref().map_or(0, String::len),
+                Self::Failure { error, .. } => error.to_string().len() + 64,
+            };
         u32::try_from(bytes).unwrap_or(u32::MAX)
     }
 }
@@ -38,7 +55,7 @@ impl Expiry<String, Arc<Cached>> for PerEntryTtl {
         value: &Arc<Cached>,
         _: std::time::Instant,
     ) -> Option<Duration> {
-        Some(value.ttl)
+        Some(value.ttl())
     }
 }
 

@@ -15,8 +15,11 @@ use url::Url;
 
 use super::FetchError;
 use super::attempt::Hop;
+use super::budget::BodyBudget;
 use super::headers::{BROWSER_HEADERS, BROWSER_USER_AGENT};
 use super::message::{Request, Response};
+use crate::guard::{Guards, SiteGuard};
+use crate::metrics::Metrics;
 use crate::net::PublicOnlyResolver;
 use crate::site::SiteDescription;
 
@@ -41,10 +44,16 @@ pub struct HttpSettings {
     pub user_agent: Option<String>,
     /// Test hook: send every request here over plain HTTP, keeping Host, path and query.
     pub upstream_override: Option<Url>,
-    /// An outgoing proxy for every upstream request (`http://`, `https://` or `socks5://`).
+    /// An outgoing proxy for every upstream request (`http://`, `https://`, `socks5://` or
+    /// `socks5h://`). Its own host name is resolved normally (a compose sidecar has a private
+    /// address); the public-only rule applies to the targets — resolved by us for `socks5://`,
+    /// by the proxy for the others.
     pub proxy: Option<String>,
     /// Upstream requests in flight at once per site (0: no limit); more wait their turn.
     pub max_concurrent_per_site: usize,
+    /// Bytes of upstream bodies held in memory at once, all sites together (0: no limit); a
+    /// body waits for its share within its deadline, and one larger than all of it is refused.
+    pub body_budget_bytes: usize,
 }
 
 impl Default for HttpSettings {
@@ -61,6 +70,7 @@ impl Default for HttpSettings {
             upstream_override: None,
             proxy: None,
             max_concurrent_per_site: 8,
+            body_budget_bytes: 48 * 1024 * 1024,
         }
     }
 }
@@ -96,11 +106,17 @@ pub struct HttpClient {
     pub(super) settings: Arc<HttpSettings>,
     /// One semaphore per site slug, bounding its requests in flight.
     in_flight: Arc<Mutex<HashMap<&'static str, Arc<Semaphore>>>>,
+    /// Each site's breaker, rate limit and retry budget, and the metrics (set by the engine).
+    guards: Option<Arc<Guards>>,
+    /// The bytes upstream bodies may hold at once.
+    pub(super) budget: BodyBudget,
 }
 
 impl HttpClient {
-    /// Builds the client. Fails only on an unusable proxy setting or TLS initialisation.
-    pub fn new(settings: HttpSettings) -> Result<Self, reqwest::Error> {
+    /// Builds the client. Fails only on an unusable proxy setting (an unsupported scheme, no
+    /// host) or TLS initialisation; the message never quotes the proxy URL, which may carry a
+    /// password.
+    pub fn new(settings: HttpSettings) -> Result<Self, String> {
         let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(settings.connect_timeout)
@@ -108,17 +124,53 @@ impl HttpClient {
             .pool_max_idle_per_host(8)
             .tcp_nodelay(true)
             .http1_title_case_headers();
+        let proxy = settings.proxy.as_deref().map(proxy_of).transpose()?;
         if settings.upstream_override.is_none() {
-            builder = builder.dns_resolver(Arc::new(PublicOnlyResolver));
+            let resolver = PublicOnlyResolver::default()
+                .resolving_freely(proxy.as_ref().and_then(|(_, host)| host.clone()));
+            builder = builder.dns_resolver(Arc::new(resolver));
         }
-        if let Some(proxy) = &settings.proxy {
-            builder = builder.proxy(reqwest::Proxy::all(proxy)?);
+        if let Some((proxy, _)) = proxy {
+            builder = builder.proxy(proxy);
         }
+        let inner = builder
+            .build()
+            .map_err(|e| format!("the HTTP client could not be built: {e}"))?;
         Ok(Self {
-            inner: builder.build()?,
+            inner,
+            budget: BodyBudget::new(settings.body_budget_bytes),
             settings: Arc::new(settings),
             in_flight: Arc::default(),
+            guards: None,
         })
+    }
+
+    /// The same client, guarding each site with `guards` and reporting to their metrics.
+    pub(crate) fn with_guards(mut self, guards: Arc<Guards>) -> Self {
+        self.guards = Some(guards);
+        self
+    }
+
+    /// The guards of a site, when the client has some.
+    pub(super) fn guard(&self, slug: &str) -> Option<&SiteGuard> {
+        self.guards.as_ref()?.site(slug)
+    }
+
+    /// The metrics, when the client reports to some.
+    pub(super) fn metrics(&self) -> Option<&Metrics> {
+        self.guards.as_ref().map(|g| &g.metrics)
+    }
+
+    /// Whether `site` may spend a retry now (its retry budget); counts the refusals.
+    pub(super) fn may_retry(&self, site: &SiteDescription) -> bool {
+        let Some(guard) = self.guard(site.slug) else {
+            return true;
+        };
+        let allowed = guard.budget.try_retry();
+        if !allowed && let Some(metrics) = self.metrics() {
+            metrics.retry_denied(site.slug);
+        }
+        allowed
     }
 
     /// The settings the client was built with.
@@ -126,9 +178,30 @@ impl HttpClient {
         &self.settings
     }
 
+    /// Bytes of upstream bodies held in memory right now, against
+    /// [`HttpSettings::body_budget_bytes`].
+    pub fn body_bytes_held(&self) -> usize {
+        self.budget.in_use()
+    }
+
     /// Sends `request` for `site`, following redirects within the site's hosts, retrying
     /// transient failures until `deadline`.
     pub async fn fetch(
+        &self,
+        site: &'static SiteDescription,
+        request: Request,
+        deadline: Instant,
+        stats: &Stats,
+    ) -> Result<Response, FetchError> {
+        let result = self.follow(site, request, deadline, stats).await;
+        if let Some(metrics) = self.metrics() {
+            metrics.upstream_request(site.slug, outcome_label(&result));
+        }
+        result
+    }
+
+    /// [`Self::fetch`] without the metrics.
+    async fn follow(
         &self,
         site: &'static SiteDescription,
         request: Request,
@@ -233,5 +306,42 @@ impl HttpClient {
                 .or_insert_with(|| Arc::new(Semaphore::new(limit)))
                 .clone(),
         )
+    }
+}
+
+/// The proxy of the `upstream_proxy` setting, and its host name when it has one to resolve.
+fn proxy_of(text: &str) -> Result<(reqwest::Proxy, Option<String>), String> {
+    let url =
+        Url::parse(text.trim()).map_err(|e| format!("the upstream proxy is not a URL ({e})"))?;
+    let scheme = url.scheme();
+    if !matches!(scheme, "http" | "https" | "socks5" | "socks5h") {
+        return Err(format!(
+            "the upstream proxy's scheme '{scheme}' is not supported: use http://, https://, socks5:// (names resolved here, public addresses only) or socks5h:// (names resolved by the proxy)"
+        ));
+    }
+    let host = match url.host() {
+        Some(url::Host::Domain(name)) => Some(name.trim_end_matches('.').to_ascii_lowercase()),
+        Some(_) => None,
+        None => return Err("the upstream proxy URL has no host".into()),
+    };
+    let proxy = reqwest::Proxy::all(url.as_str())
+        .map_err(|_| format!("the upstream proxy ({scheme}://...) is not usable"))?;
+    Ok((proxy, host))
+}
+
+/// The metrics label of how an upstream request ended.
+fn outcome_label(result: &Result<Response, FetchError>) -> &'static str {
+    match result {
+        Ok(_) => "ok",
+        Err(FetchError::HostRefused { .. } | FetchError::NonPublicAddress { .. }) => "refused",
+        Err(FetchError::BodyTooLarge { .. }) => "too_large",
+        Err(FetchError::Redirect { .. }) => "redirect",
+        Err(FetchError::Timeout { .. }) => "timeout",
+        Err(FetchError::Status { status: 429, .. }) => "rate_limited",
+        Err(FetchError::Status { .. }) => "unavailable",
+        Err(FetchError::Connect { .. }) => "connect_error",
+        Err(FetchError::Challenge { .. }) => "challenge",
+        Err(FetchError::CircuitOpen { .. }) => "circuit_open",
+        Err(_) => "error",
     }
 }

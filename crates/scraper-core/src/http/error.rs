@@ -81,6 +81,17 @@ pub enum FetchError {
         /// The status it came with.
         status: u16,
     },
+    /// The site's circuit breaker is open: its upstream failed too often in a row, and requests
+    /// fail at once until the cool-down ends.
+    #[error("circuit open for {site} after {failures} consecutive upstream failures")]
+    CircuitOpen {
+        /// The site.
+        site: &'static str,
+        /// The failures in a row that opened it.
+        failures: u32,
+        /// The rest of the cool-down.
+        retry_after: Duration,
+    },
     /// The request could not be built (a bug in the site: a bad URL, a bad header).
     #[error("{0}")]
     Invalid(String),
@@ -97,7 +108,8 @@ impl FetchError {
             | Self::Timeout { site, .. }
             | Self::Status { site, .. }
             | Self::Connect { site, .. }
-            | Self::Challenge { site, .. } => Some(site),
+            | Self::Challenge { site, .. }
+            | Self::CircuitOpen { site, .. } => Some(site),
             Self::Invalid(_) => None,
         }
     }
@@ -129,6 +141,10 @@ impl From<FetchError> for ScrapeError {
                 retry_after: None,
             },
             FetchError::Challenge { .. } => ScrapeError::Blocked(detail),
+            FetchError::CircuitOpen { retry_after, .. } => ScrapeError::UpstreamUnavailable {
+                detail,
+                retry_after: Some(retry_after),
+            },
             FetchError::Invalid(_) => ScrapeError::Internal(detail),
         }
     }

@@ -1,8 +1,11 @@
-//! What a site asks the upstream client for (`Request`) and what it gets back (`Response`).
+//! What a site asks the upstream client for (`Request`) and what it gets back (`Response`): one
+//! body buffer, checked as UTF-8 once, which parsers borrow as `&str`.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use bytes::Bytes;
+use bytestring::ByteString;
 use reqwest::Method;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
@@ -120,6 +123,8 @@ pub struct Response {
     pub(crate) headers: HeaderMap,
     pub(crate) url: Url,
     pub(crate) body: Bytes,
+    /// The body as text, made on first use: the same buffer when it is UTF-8.
+    pub(crate) text: OnceLock<ByteString>,
 }
 
 impl Response {
@@ -130,7 +135,16 @@ impl Response {
             headers: HeaderMap::new(),
             url,
             body: body.into(),
+            text: OnceLock::new(),
         }
+    }
+
+    /// The same response with a header set (tests).
+    pub fn with_header(mut self, name: &'static str, value: &str) -> Self {
+        if let Ok(value) = reqwest::header::HeaderValue::from_str(value) {
+            self.headers.insert(name, value);
+        }
+        self
     }
 
     /// The HTTP status.
@@ -158,9 +172,26 @@ impl Response {
         &self.body
     }
 
-    /// The body as text (invalid UTF-8 replaced).
+    /// The body as text, borrowed from the one buffer: checked as UTF-8 once (on first use);
+    /// decoded from a charset the `Content-Type` declares; invalid UTF-8 replaced only when
+    /// nothing else fits. Always `Cow::Borrowed`.
     pub fn text(&self) -> Cow<'_, str> {
-        String::from_utf8_lossy(&self.body)
+        Cow::Borrowed(
+            self.text
+                .get_or_init(|| decode(&self.body, self.header("content-type"))),
+        )
+    }
+
+    /// The body as an owned `String`, without copying it when nothing else holds the buffer.
+    pub fn into_text(self) -> String {
+        let content_type = self.header("content-type").map(str::to_owned);
+        let Self { body, text, .. } = self;
+        let text = match text.into_inner() {
+            Some(text) => text,
+            None => decode(&body, content_type.as_deref()),
+        };
+        drop(body);
+        String::from(text)
     }
 
     /// Whether the content type says HTML (or, without one, the body looks like markup).
@@ -195,5 +226,79 @@ impl Response {
                 "upstream answered HTTP {status} for {what}"
             ))),
         }
+    }
+}
+
+/// The charset a `Content-Type` declares, when it is one encoding_rs knows.
+fn declared_charset(content_type: Option<&str>) -> Option<&'static encoding_rs::Encoding> {
+    let (_, params) = content_type?.split_once(';')?;
+    params.split(';').find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| encoding_rs::Encoding::for_label(value.trim().trim_matches('"').as_bytes()))
+            .flatten()
+    })
+}
+
+/// `body` as text: UTF-8 as it is (no copy), a declared legacy charset decoded, and invalid
+/// UTF-8 replaced only as the last resort.
+fn decode(body: &Bytes, content_type: Option<&str>) -> ByteString {
+    if let Some(encoding) = declared_charset(content_type)
+        && encoding != encoding_rs::UTF_8
+    {
+        let (text, _, _) = encoding.decode(body);
+        if let Cow::Owned(text) = text {
+            return ByteString::from(text);
+        }
+    }
+    ByteString::try_from(body.clone())
+        .unwrap_or_else(|_| ByteString::from(String::from_utf8_lossy(body).into_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(body: &'static [u8], content_type: Option<&str>) -> Response {
+        let url = Url::parse("https://example.test/").unwrap_or_else(|_| unreachable!());
+        let r = Response::new(200, url, Bytes::from_static(body));
+        match content_type {
+            Some(ct) => r.with_header("content-type", ct),
+            None => r,
+        }
+    }
+
+    #[test]
+    fn utf8_bodies_are_borrowed_from_the_one_buffer() {
+        let r = response(
+            "<p>Motörhead</p>".as_bytes(),
+            Some("text/html; charset=UTF-8"),
+        );
+        let text = r.text();
+        assert_eq!(text, "<p>Motörhead</p>");
+        assert_eq!(text.as_ptr(), r.bytes().as_ptr(), "no copy of a UTF-8 body");
+        assert_eq!(r.into_text(), "<p>Motörhead</p>");
+    }
+
+    #[test]
+    fn a_declared_charset_is_honoured() {
+        let latin1 = response(
+            b"<p>Mot\xf6rhead</p>",
+            Some("text/html; charset=\"ISO-8859-1\""),
+        );
+        assert_eq!(latin1.text(), "<p>Motörhead</p>");
+        assert_eq!(latin1.into_text(), "<p>Motörhead</p>");
+        let ascii = response(b"<p>plain</p>", Some("text/html;charset=windows-1252"));
+        assert_eq!(ascii.text(), "<p>plain</p>");
+    }
+
+    #[test]
+    fn invalid_utf8_without_a_charset_is_replaced() {
+        let broken = response(b"ok \xff\xfe end", None);
+        assert_eq!(broken.text(), "ok \u{fffd}\u{fffd} end");
+        let unknown = response(b"ok \xff", Some("text/html; charset=klingon"));
+        assert_eq!(unknown.text(), "ok \u{fffd}");
+        assert_eq!(response(b"", None).text(), "");
     }
 }

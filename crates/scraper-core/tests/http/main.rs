@@ -2,6 +2,9 @@
 //! cap, redirects and their host checks, challenge pages, and the override's Host handling.
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
+mod budget;
+mod proxy;
+
 use std::time::{Duration, SystemTime};
 
 use scraper_core::http::{HttpClient, HttpSettings, Stats};

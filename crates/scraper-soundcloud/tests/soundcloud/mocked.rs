@@ -583,7 +583,9 @@ async fn a_missing_homepage_is_a_changed_site_not_a_missing_user() {
         .mount(&server)
         .await;
     assert_eq!(
-        call(&server, &[], "profile", "user=dubmatix").await.unwrap_err(),
+        call(&server, &[], "profile", "user=dubmatix")
+            .await
+            .unwrap_err(),
         ErrorCode::UpstreamChanged
     );
 }
