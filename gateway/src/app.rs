@@ -3,20 +3,20 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::middleware::{Compress, from_fn};
-use actix_web::{App, HttpServer, web};
+use actix_web::middleware::{Compress, Condition, from_fn};
+use actix_web::{App, web};
 use anyhow::Context as _;
 use scraper_core::{Engine, Registration};
 use secrecy::SecretString;
 
 use crate::auth::{ApiKeys, require_api_key};
-use crate::routes::{meta, scrape};
+use crate::mcp::http::AllowedHosts;
+use crate::routes::{meta, metrics, scrape};
 use crate::settings::Settings;
 use crate::state::AppState;
-use crate::{catalogue, docs_page, middleware, openapi, request_id};
+use crate::{catalogue, docs_page, mcp, middleware, openapi, request_id};
 
 /// A built, bound, not yet running gateway.
 pub struct Application {
@@ -40,9 +40,18 @@ impl Application {
         let settings = Arc::new(settings);
         let openapi = serde_json::to_string_pretty(&openapi::document(&engine)?)
             .context("could not render the OpenAPI document")?;
-        let catalogue =
-            serde_json::to_vec(&serde_json::json!({"data": catalogue::catalogue(&engine)}))
-                .context("could not render the catalogue")?;
+        let catalogue = serde_json::to_vec(&serde_json::json!({
+            "data": catalogue::catalogue(&engine),
+            "mcp": catalogue::mcp_entry(&engine),
+        }))
+        .context("could not render the catalogue")?;
+        // MCP: the same engine's actions as tools at /mcp.
+        let mcp_hosts = web::Data::new(AllowedHosts::from_settings(&settings));
+        let mcp_service = mcp::http::service(
+            mcp::Server::new(engine.clone(), settings.public_url.as_deref()),
+            &settings,
+            &mcp_hosts,
+        );
         let state = web::Data::new(AppState {
             catalogue,
             docs: docs_page::render(&engine),
@@ -55,16 +64,24 @@ impl Application {
             .with_context(|| format!("could not listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let app_state = state.clone();
-        let mut server = HttpServer::new(move || {
+        let metrics_open = metrics::is_open(&settings);
+        let app = move || {
             App::new()
                 .app_data(app_state.clone())
+                .app_data(mcp_hosts.clone())
                 .wrap(Compress::default())
                 .wrap(from_fn(middleware::limits))
                 .wrap(from_fn(middleware::problem_content_type))
                 .wrap(from_fn(middleware::access_log))
+                .wrap(from_fn(middleware::metrics))
                 .wrap(from_fn(request_id::assign))
                 .route("/health", web::get().to(meta::health))
                 .route("/ready", web::get().to(meta::ready))
+                .service(
+                    web::resource("/metrics")
+                        .wrap(Condition::new(!metrics_open, from_fn(require_api_key)))
+                        .get(metrics::metrics),
+                )
                 .route("/openapi.json", web::get().to(meta::openapi))
                 .route("/docs", web::get().to(meta::docs))
                 .service(
@@ -75,25 +92,18 @@ impl Application {
                                 .get(meta::sites)
                                 .default_service(web::to(meta::method_not_allowed)),
                         )
-                        .service(
-                            web::resource("/{site}/{action}")
-                                .get(scrape::get)
-                                .post(scrape::post)
-                                .default_service(web::to(meta::method_not_allowed)),
-                        )
-                        .default_service(web::to(scrape::fallback)),
+                        // `/{site}/{action}` is split by hand: no regular expression per request.
+                        .default_service(web::to(scrape::route)),
                 )
+                .service(mcp::http::scope(mcp_service.clone()))
                 .default_service(web::to(meta::not_found))
-        })
-        .client_request_timeout(Duration::from_secs(settings.client_timeout_secs.max(1)))
-        .shutdown_timeout(settings.shutdown_timeout_secs)
-        .listen(listener)?;
-        if settings.workers > 0 {
-            server = server.workers(settings.workers);
-        }
+        };
+        // Our own accept loop: every head checked and every body metered before actix's codec
+        // sees them, so that its bare refusals never reach a client (see front.rs).
+        let server = crate::front::serve(listener, &settings, app)?;
         Ok(Self {
             port,
-            server: server.run(),
+            server,
             generated_key: key_setup.generated,
             state,
         })

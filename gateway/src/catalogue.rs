@@ -1,6 +1,7 @@
 //! The catalogue of `GET /v1/sites` and `techno-scraper sites`: every site with its settings and
 //! actions, each action's parameters (typed defaults), a real example (typed values), and the
-//! JSON Schemas of its input and of its `data` — all read from the registry.
+//! JSON Schemas of its input and of its `data` — all read from the registry — and how to reach
+//! the same actions as MCP tools.
 
 use scraper_core::schemas::number;
 use scraper_core::{ActionKind, ActionSpec, Engine, FieldSpec, RawParams, Site, Validated};
@@ -60,6 +61,8 @@ pub struct ActionEntry {
     pub path: String,
     /// `GET` and `POST`.
     pub methods: [&'static str; 2],
+    /// The same action as an MCP tool (`<site>_<action>`, at `/mcp`).
+    pub mcp_tool: String,
     /// Whether `data` is a list (with `limit`, `cursor`, `next_cursor`).
     pub list: bool,
     /// How long an answer is cached, in seconds.
@@ -109,6 +112,32 @@ pub struct Example {
     pub params: Map<String, Value>,
 }
 
+/// How to reach the actions as MCP tools (`mcp` of `GET /v1/sites`).
+#[derive(Debug, Clone, Serialize)]
+pub struct McpEntry {
+    /// The streamable HTTP endpoint, under the base URL (`/mcp`).
+    pub path: &'static str,
+    /// The MCP transport it speaks.
+    pub transport: &'static str,
+    /// How a client authenticates.
+    pub auth: &'static str,
+    /// How many tools it lists (one per action).
+    pub tools: usize,
+    /// The command that serves the same tools over stdio.
+    pub stdio_command: &'static str,
+}
+
+/// The `mcp` member of the catalogue.
+pub fn mcp_entry(engine: &Engine) -> McpEntry {
+    McpEntry {
+        path: crate::mcp::http::PATH,
+        transport: "streamable-http",
+        auth: "the same API keys as /v1: Authorization: Bearer <key> or X-API-Key: <key>",
+        tools: engine.sites().iter().map(|s| s.spec.actions.len()).sum(),
+        stdio_command: "techno-scraper mcp",
+    }
+}
+
 /// The catalogue of every site of the engine.
 pub fn catalogue(engine: &Engine) -> Vec<SiteEntry> {
     engine.sites().iter().map(site_entry).collect()
@@ -154,6 +183,7 @@ pub fn action_entry(slug: &str, action: &ActionSpec) -> ActionEntry {
         details: desc.details,
         path: format!("/v1/{slug}/{}", desc.name),
         methods: ["GET", "POST"],
+        mcp_tool: crate::mcp::tool_name(slug, desc.name),
         list: desc.kind == ActionKind::List,
         cache_ttl_s: desc.cache_ttl.as_secs(),
         params: action.rules.fields.iter().map(param_entry).collect(),

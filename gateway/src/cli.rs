@@ -1,5 +1,6 @@
 //! The command line: `serve` (the default), `sites`, `run <site> <action> key=value...` (one
-//! scrape without a server), `openapi`, and `healthcheck` (for container health checks).
+//! scrape without a server), `mcp` (the MCP tools over stdio), `openapi`, and `healthcheck` (for
+//! container health checks).
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -46,6 +47,9 @@ pub enum Command {
         #[arg(value_name = "KEY=VALUE")]
         params: Vec<String>,
     },
+    /// Serve every action as an MCP tool over stdio (for Claude Desktop, Cursor): JSON-RPC on
+    /// stdin/stdout, scraping in this process, the log on stderr.
+    Mcp,
     /// Print the OpenAPI 3.1 document.
     Openapi,
     /// Print generated documentation (used by `cargo xtask docs`).
@@ -126,6 +130,17 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         } => {
             telemetry::init(settings.log_format, "warn");
             scrape_once(&settings, &regs, site, action, &params).await
+        }
+        Command::Mcp => {
+            // stdout carries the protocol: the log goes to stderr (telemetry's writer).
+            telemetry::init(settings.log_format, &settings.log_level);
+            telemetry::log_panics();
+            for warning in &warnings {
+                tracing::warn!("{warning}");
+            }
+            let engine = std::sync::Arc::new(build_engine(&settings, &regs)?);
+            crate::mcp::stdio::serve(engine, settings.public_url.as_deref()).await?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Openapi => {
             let engine = build_engine(&settings, &regs)?;

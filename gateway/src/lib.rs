@@ -7,6 +7,8 @@ pub mod auth;
 pub mod catalogue;
 pub mod cli;
 pub mod docs_page;
+pub mod front;
+pub mod mcp;
 pub mod middleware;
 pub mod openapi;
 pub mod plugins;

@@ -1,5 +1,5 @@
-//! Cross-cutting request handling: the access log (one line per request) and the limits on
-//! URI and header size.
+//! Cross-cutting request handling: the access log (one line per request), the request metrics,
+//! and the limits on URI and header size.
 
 use std::time::Instant;
 
@@ -74,11 +74,16 @@ pub async fn access_log(
     result.map(ServiceResponse::map_into_boxed_body)
 }
 
-/// Middleware: 414 for an overlong URI, 431 for oversized headers, as problem documents.
+/// Middleware: 414 for an overlong URI, 431 for oversized headers, as problem documents; and
+/// the answer of a request the front refused (its stand-in, see `front.rs`).
 pub async fn limits(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
+    if let Some(refusal) = crate::front::refusal_of(&req) {
+        let request_id = request_id_of(req.request());
+        return Ok(req.into_response(refusal.response(&request_id)));
+    }
     let (max_uri, max_headers) = req
         .app_data::<web::Data<AppState>>()
         .map_or((8192, 16384), |s| {
@@ -137,4 +142,42 @@ pub async fn problem_content_type(
         );
     }
     Ok(response)
+}
+
+/// Middleware: every request counted in the metrics by site, action and status, with its
+/// latency. Labels are the registered names of the site and action (`""` for requests that are
+/// not scrapes, `unknown` for names no site has), never what the client typed.
+pub async fn metrics(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let started = Instant::now();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let result = next.call(req).await;
+    if let Some(state) = state {
+        let (status, tag) = match &result {
+            Ok(response) => (
+                response.status().as_u16(),
+                response.response().extensions().get::<ScrapeTag>().cloned(),
+            ),
+            Err(error) => (error.as_response_error().status_code().as_u16(), None),
+        };
+        let (site, action) = match &tag {
+            None => ("", ""),
+            Some(tag) => match state.engine.site(&tag.site) {
+                None => ("unknown", "unknown"),
+                Some(site) => (
+                    site.description().slug,
+                    site.description()
+                        .action(&tag.action)
+                        .map_or("unknown", |a| a.name),
+                ),
+            },
+        };
+        state
+            .engine
+            .metrics()
+            .request(site, action, status, started.elapsed().as_secs_f64());
+    }
+    result.map(ServiceResponse::map_into_boxed_body)
 }

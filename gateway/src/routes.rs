@@ -1,4 +1,6 @@
-//! The HTTP routes: scrapes under `/v1/{site}/{action}`, the catalogue, health, and the docs.
+//! The HTTP routes: scrapes under `/v1/{site}/{action}`, the catalogue, health, metrics, and the
+//! docs.
 
 pub mod meta;
+pub mod metrics;
 pub mod scrape;

@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::ContentType;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::problem::{request_id_of, transport_problem};
 use crate::state::AppState;
@@ -14,22 +14,47 @@ pub async fn health() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
 }
 
-/// `GET /ready`: the registry is built and requests are served.
+/// `GET /ready`: the registry is built and requests are served; each site with its circuit
+/// breaker (an open circuit is the upstream's trouble, not ours: still ready).
 pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     let sites: Vec<_> = state
         .engine
         .sites()
         .iter()
-        .map(|s| json!({"slug": s.description().slug, "configured": s.is_configured()}))
+        .map(|s| {
+            let slug = s.description().slug;
+            json!({"slug": slug, "configured": s.is_configured(), "circuit": state.engine.circuit(slug)})
+        })
         .collect();
     HttpResponse::Ok().json(json!({"status": "ready", "sites": sites}))
 }
 
-/// `GET /v1/sites`: the catalogue.
+/// `GET /v1/sites`: the catalogue, each site with the state of its circuit breaker and the rate
+/// its upstream is held to now.
 pub async fn sites(state: web::Data<AppState>) -> HttpResponse {
+    let mut catalogue: Value = match serde_json::from_slice(&state.catalogue) {
+        Ok(value) => value,
+        Err(_) => {
+            return HttpResponse::Ok()
+                .content_type(ContentType::json())
+                .body(state.catalogue.clone());
+        }
+    };
+    if let Some(sites) = catalogue.get_mut("data").and_then(Value::as_array_mut) {
+        for site in sites.iter_mut().filter_map(Value::as_object_mut) {
+            let Some(slug) = site.get("slug").and_then(Value::as_str).map(str::to_owned) else {
+                continue;
+            };
+            site.insert("circuit".into(), json!(state.engine.circuit(&slug)));
+            site.insert(
+                "rate_limit_per_second".into(),
+                json!(state.engine.rate_limit(&slug)),
+            );
+        }
+    }
     HttpResponse::Ok()
         .content_type(ContentType::json())
-        .body(state.catalogue.clone())
+        .body(serde_json::to_vec(&catalogue).unwrap_or_default())
 }
 
 /// `GET /openapi.json`.

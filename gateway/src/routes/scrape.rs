@@ -2,7 +2,9 @@
 //! answer into the API's envelope or problem document. No per-site code lives here.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CACHE_CONTROL, ContentType};
+use actix_web::http::header::{
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, ContentType, VARY,
+};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use futures::StreamExt as _;
 use scraper_core::{Call, RawParams, ScrapeError, Success};
@@ -34,8 +36,28 @@ pub async fn post(
     let (site, action) = path.into_inner();
     let request_id = request_id_of(&req);
     let limit = state.settings.max_body_bytes;
+    // The body has the client body timeout; the front closes connections slower than that.
+    let seconds = state.settings.client_body_timeout_secs.clamp(1, 86_400);
+    let due = tokio::time::Instant::now() + std::time::Duration::from_secs(seconds);
     let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
+    loop {
+        let chunk = match tokio::time::timeout_at(due, payload.next()).await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(_) => {
+                let detail = format!("the request body did not arrive within {seconds} s");
+                let mut response = transport_problem(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "request_timeout",
+                    &detail,
+                    &request_id,
+                );
+                response
+                    .head_mut()
+                    .set_connection_type(actix_web::http::ConnectionType::Close);
+                return response;
+            }
+        };
         let Ok(chunk) = chunk else {
             return transport_problem(
                 StatusCode::BAD_REQUEST,
@@ -73,6 +95,59 @@ pub async fn post(
         Ok(params) => run(&req, &state, site, action, params).await,
         Err(e) => problem_response(&e, Some(&site), Some(&action), &request_id),
     }
+}
+
+/// Everything under `/v1` but `/sites`: `GET|POST /v1/{site}/{action}`, found by splitting the
+/// path — a route pattern would run a regular expression per request, more than the rest of a
+/// cached answer's routing costs — else the problem saying what is wrong with the path or method.
+pub async fn route(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let Some((site, action)) = site_and_action(req.path()) else {
+        return fallback(req, state).await;
+    };
+    let path = web::Path::from((site, action));
+    match *req.method() {
+        actix_web::http::Method::GET => get(req, path, state).await,
+        actix_web::http::Method::POST => post(req, path, payload, state).await,
+        _ => crate::routes::meta::method_not_allowed(req).await,
+    }
+}
+
+/// The two segments of `/v1/{site}/{action}`, percent-decoded.
+fn site_and_action(path: &str) -> Option<(String, String)> {
+    let (site, action) = path.strip_prefix("/v1/")?.split_once('/')?;
+    (!site.is_empty() && !action.is_empty() && !action.contains('/'))
+        .then(|| (percent_decoded(site), percent_decoded(action)))
+}
+
+fn percent_decoded(segment: &str) -> String {
+    if !segment.contains('%') {
+        return segment.to_owned();
+    }
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .filter(|_| bytes[i] == b'%')
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Anything under `/v1` that is not `/{site}/{action}`: say which of site or action is wrong.
@@ -138,13 +213,21 @@ async fn run(
                 .as_deref()
                 .map(|cursor| next_url(req, state, &success, cursor));
             let (attempts, cached) = (success.meta.attempts, success.meta.cached);
-            (
-                HttpResponse::Ok()
-                    .content_type(ContentType::json())
-                    .body(success.to_body(next_url.as_deref())),
-                attempts,
-                cached,
-            )
+            let mut ok = HttpResponse::Ok();
+            ok.content_type(ContentType::json());
+            // The gzip the cache made once, finished for this request; else the plain bytes
+            // (which the Compress middleware may still compress).
+            let gzip = accepts_gzip(req)
+                .then(|| success.gzip_body(next_url.as_deref()))
+                .flatten();
+            let response = match gzip {
+                Some(body) => ok
+                    .insert_header((CONTENT_ENCODING, "gzip"))
+                    .insert_header((VARY, "accept-encoding"))
+                    .body(body),
+                None => ok.body(success.body(next_url.as_deref())),
+            };
+            (response, attempts, cached)
         }
         Err(failure) => {
             let response = problem_response(
@@ -165,6 +248,28 @@ async fn run(
     response
 }
 
+/// Whether the client takes a gzip body (`Accept-Encoding: gzip`, `x-gzip` or `*`, not `q=0`).
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all(ACCEPT_ENCODING)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or_default().trim();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            !refused
+                && (coding.eq_ignore_ascii_case("gzip")
+                    || coding.eq_ignore_ascii_case("x-gzip")
+                    || coding == "*")
+        })
+}
+
 /// The absolute URL of the next page: the same action and parameters with the new cursor.
 fn next_url(req: &HttpRequest, state: &AppState, success: &Success, cursor: &str) -> String {
     let base = state.base_url(req);
@@ -174,4 +279,32 @@ fn next_url(req: &HttpRequest, state: &AppState, success: &Success, cursor: &str
         success.action.name,
         success.params.query_with_cursor(cursor)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_and_action_are_the_two_segments() {
+        let pair = |p: &str| site_and_action(p);
+        assert_eq!(
+            pair("/v1/bandcamp/search"),
+            Some(("bandcamp".into(), "search".into()))
+        );
+        assert_eq!(
+            pair("/v1/band%63amp/s%2Fx"),
+            Some(("bandcamp".into(), "s/x".into()))
+        );
+        assert_eq!(pair("/v1/bad%zz/x%"), Some(("bad%zz".into(), "x%".into())));
+        for other in [
+            "/v1/bandcamp",
+            "/v1/bandcamp/",
+            "/v1//search",
+            "/v1/a/b/c",
+            "/v2/a/b",
+        ] {
+            assert_eq!(pair(other), None, "{other}");
+        }
+    }
 }
