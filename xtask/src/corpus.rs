@@ -30,13 +30,20 @@ impl Default for Options {
 /// The settings a site needs to answer its recorded corpus: its crate's `corpus.env`
 /// (`TECHNO_SCRAPER_<SLUG>_<NAME>=value` lines, `#` comments), which its own corpus tests read too.
 fn corpus_env(root: &Path, slug: &str) -> anyhow::Result<Vec<(String, String)>> {
-    let file = root.join("crates").join(format!("scraper-{slug}")).join("corpus.env");
+    let file = root
+        .join("crates")
+        .join(format!("scraper-{slug}"))
+        .join("corpus.env");
     let Ok(text) = std::fs::read_to_string(&file) else {
         return Ok(Vec::new());
     };
     let prefix = format!("TECHNO_SCRAPER_{}_", slug.to_ascii_uppercase());
     let mut pairs = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
         let (name, value) = line
             .split_once('=')
             .with_context(|| format!("{}: '{line}' is not NAME=value", file.display()))?;
@@ -57,13 +64,7 @@ pub(crate) fn run(sh: &Shell, options: &Options) -> anyhow::Result<()> {
         "no corpus at {}",
         corpus.display()
     );
-    let profile: &[&str] = if options.release { &["--release"] } else { &[] };
-    cmd!(sh, "cargo build --locked -p gateway {profile...}").run()?;
-    let binary = sh
-        .current_dir()
-        .join("target")
-        .join(if options.release { "release" } else { "debug" })
-        .join("techno-scraper");
+    let binary = crate::process::build_gateway(sh, options.release)?;
 
     let registered = registered_sites(&binary)?;
     let sites: Vec<String> = if options.sites.is_empty() {
@@ -98,24 +99,12 @@ pub(crate) fn run(sh: &Shell, options: &Options) -> anyhow::Result<()> {
         return Ok(());
     }
 
-    let replay_port = free_port()?;
     let site_dirs: Vec<_> = sites
         .iter()
         .map(|s| corpus.join(s))
         .filter(|d| d.is_dir())
         .collect();
-    let mut replay = Guard::new(
-        "replay.py",
-        Command::new("python3")
-            .arg(corpus.join("replay.py"))
-            .args(["--port", &replay_port.to_string()])
-            .args(&site_dirs)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .context("could not start python3 replay.py")?,
-    );
-    wait_for_port(replay_port, &mut replay, Duration::from_secs(20))?;
+    let (replay, replay_port) = crate::process::start_replay(&corpus, &site_dirs)?;
 
     let gateway_port = free_port()?;
     let key = format!("corpus-{}", std::process::id());

@@ -5,12 +5,15 @@
     reason = "xtask reports progress on the terminal"
 )]
 
+mod bench;
 mod ci;
 mod compose;
 mod corpus;
 mod deploy;
 mod docs;
 mod e2e;
+mod fuzz;
+mod n8n;
 mod process;
 
 use clap::{Parser, Subcommand};
@@ -49,6 +52,33 @@ enum Task {
     Docs,
     /// Deploy an image tag to a VPS over SSH with docker compose; roll back when it is unhealthy.
     Deploy(Box<deploy::Options>),
+    /// Build, test, lint, pack and scan the n8n community node (integrations/n8n-nodes-techno-scraper)
+    /// with Node 24 from npm (installed into target/n8n when missing).
+    N8nNode {
+        /// Fail instead of installing Node 24 when it is missing.
+        #[arg(long)]
+        no_install: bool,
+    },
+    /// The gateway under load next to a bare actix app: uncached and cached rps, p50, p99 and
+    /// CPU per answer, single flight, memory (needs ../shared/corpus; installs wrk and nginx
+    /// with apt-get when missing). Prints the table of docs/PERFORMANCE.md.
+    Bench(bench::Options),
+    /// Serve a routes file of fixed bodies (the bench's upstream and bare app).
+    #[command(hide = true)]
+    ServeStatic {
+        /// Port on 127.0.0.1.
+        #[arg(long)]
+        port: u16,
+        /// The routes file.
+        #[arg(long)]
+        routes: std::path::PathBuf,
+        /// Worker threads (0: one per core).
+        #[arg(long, default_value_t = 1)]
+        workers: usize,
+    },
+    /// The cargo-fuzz targets (parsers; parameters, cursors and URL rules through the engine)
+    /// on nightly, seeded from the fixtures (installs nightly and cargo-fuzz when missing).
+    Fuzz(fuzz::Options),
     /// End-to-end checks against real infrastructure started on this machine.
     E2e {
         #[command(subcommand)]
@@ -79,6 +109,14 @@ fn main() -> anyhow::Result<()> {
         ),
         Task::Docs => docs::run(&sh),
         Task::Deploy(options) => deploy::run(&sh, &options),
+        Task::N8nNode { no_install } => n8n::run(&sh, !no_install),
+        Task::Bench(options) => bench::run(&sh, &options),
+        Task::ServeStatic {
+            port,
+            routes,
+            workers,
+        } => bench::upstream::serve_static(port, &routes, workers),
+        Task::Fuzz(options) => fuzz::run(&sh, &options).map(drop),
         Task::E2e { suite } => e2e::run(&sh, &suite),
     }
 }

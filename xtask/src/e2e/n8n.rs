@@ -172,12 +172,7 @@ pub(crate) fn run(sh: &Shell, options: &Options) -> anyhow::Result<()> {
     report.ok("n8n-nodes-techno-scraper: npm ci, build, tests, n8n-node lint, npm pack, scanner");
 
     report.phase("the gateway");
-    let profile: &[&str] = if options.release { &["--release"] } else { &[] };
-    cmd!(sh, "cargo build --locked -p gateway {profile...}").run()?;
-    let binary = root
-        .join("target")
-        .join(if options.release { "release" } else { "debug" })
-        .join("techno-scraper");
+    let binary = crate::process::build_gateway(sh, options.release)?;
     report.ok(format!("built {}", binary.display()));
 
     let scratch = Scratch::new(root.join(CACHE).join(format!("run-{}", std::process::id())))?;
@@ -239,20 +234,13 @@ pub(crate) fn run(sh: &Shell, options: &Options) -> anyhow::Result<()> {
     // Pass 2: the gateway over the recorded corpus, when it is here.
     let corpus = root.join(&options.corpus);
     if corpus.join("replay.py").is_file() {
-        let replay_port = free_port()?;
         let sites = ["soundcloud", "beatport", "bandcamp", "facebook"];
-        let mut replay = Guard::new(
-            "replay.py",
-            Command::new("python3")
-                .arg(corpus.join("replay.py"))
-                .args(["--port", &replay_port.to_string()])
-                .args(sites.iter().map(|s| corpus.join(s)).filter(|d| d.is_dir()))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .context("could not start python3 replay.py")?,
-        );
-        wait_for_port(replay_port, &mut replay, Duration::from_secs(20))?;
+        let site_dirs: Vec<_> = sites
+            .iter()
+            .map(|s| corpus.join(s))
+            .filter(|d| d.is_dir())
+            .collect();
+        let (_replay, replay_port) = crate::process::start_replay(&corpus, &site_dirs)?;
         let mut env = vec![(
             "TECHNO_SCRAPER_UPSTREAM_OVERRIDE",
             format!("http://127.0.0.1:{replay_port}"),
