@@ -2,7 +2,7 @@
 //! corpus checks and a smoke run of the bench when the shared corpus is present, the MCP
 //! end-to-end check (the official Python MCP SDK; skipped without python3), the n8n end-to-end
 //! check (a real n8n from npm; skipped without npm), the hostile-clients check (slow bodies,
-//! memory under maximal upstream answers), a short fuzzing round (nightly and cargo-fuzz,
+//! memory under maximal upstream answers), a short fuzzing round (cargo-fuzz,
 //! installed when missing), and (when asked) the deploy end-to-end check.
 
 use xshell::{Shell, cmd};

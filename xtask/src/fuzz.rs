@@ -1,6 +1,8 @@
 //! `cargo xtask fuzz`: the cargo-fuzz targets of `fuzz/` — `parsers` (every site's pure
 //! parsers) and `inputs` (every action's parameters, cursors and URL rules through the engine) —
-//! on the nightly toolchain (installed with rustup when missing, as is cargo-fuzz), seeded from
+//! on the machine's own toolchain with `RUSTC_BOOTSTRAP=1` (cargo-fuzz's `-Z` sanitizer flags;
+//! CI machines have one toolchain and cannot fetch nightly; cargo-fuzz itself is installed from
+//! crates.io when missing), seeded from
 //! the site crates' fixtures and the actions' examples, each for a given time. A crash fails the
 //! task and names the input that caused it (under `fuzz/artifacts/`). `cargo xtask ci` runs a
 //! short round; the corpus grows in `fuzz/corpus/` from run to run.
@@ -55,7 +57,9 @@ pub(crate) fn run(sh: &Shell, options: &Options) -> anyhow::Result<Vec<Run>> {
     seed(sh, &root, &fuzz)?;
     let _dir = sh.push_dir(&fuzz);
     let started = Instant::now();
-    cmd!(sh, "cargo +nightly fuzz build").run()?;
+    cmd!(sh, "cargo fuzz build")
+        .env(BOOTSTRAP.0, BOOTSTRAP.1)
+        .run()?;
     println!(
         "(fuzz targets built in {:.0} s)",
         started.elapsed().as_secs_f64()
@@ -77,19 +81,12 @@ pub(crate) fn run(sh: &Shell, options: &Options) -> anyhow::Result<Vec<Run>> {
     Ok(runs)
 }
 
-/// Nightly and cargo-fuzz, installed when missing.
+/// What lets cargo-fuzz's `-Z` flags (sanitizers, coverage passes) through a stable rustc.
+const BOOTSTRAP: (&str, &str) = ("RUSTC_BOOTSTRAP", "1");
+
+/// cargo-fuzz, installed from crates.io when missing.
 fn install(sh: &Shell) -> anyhow::Result<()> {
-    if cmd!(sh, "cargo +nightly --version")
-        .quiet()
-        .ignore_stdout()
-        .ignore_stderr()
-        .run()
-        .is_err()
-    {
-        println!("(installing the nightly toolchain for cargo-fuzz)");
-        cmd!(sh, "rustup toolchain install nightly --profile minimal").run()?;
-    }
-    if cmd!(sh, "cargo +nightly fuzz --version")
+    if cmd!(sh, "cargo fuzz --version")
         .quiet()
         .ignore_stdout()
         .ignore_stderr()
@@ -111,8 +108,9 @@ fn fuzz_one(sh: &Shell, fuzz: &Path, target: &str, seconds: u64) -> anyhow::Resu
     let started = Instant::now();
     let output = cmd!(
         sh,
-        "cargo +nightly fuzz run {target} {corpus} -- {max_time} {max_len} -timeout=20 -rss_limit_mb=4096 -print_final_stats=1"
+        "cargo fuzz run {target} {corpus} -- {max_time} {max_len} -timeout=20 -rss_limit_mb=4096 -print_final_stats=1"
     )
+    .env(BOOTSTRAP.0, BOOTSTRAP.1)
     .ignore_status()
     .output()?;
     let seconds = started.elapsed().as_secs_f64();

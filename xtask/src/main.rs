@@ -27,7 +27,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Task {
-    /// Everything CI checks: fmt, clippy, the test suite, and the corpus checks when ../shared/corpus exists.
+    /// Everything CI checks (what .ci/run runs), each step timed: fmt, clippy, the test suite, the
+    /// corpus checks and a bench smoke run when ../shared/corpus exists, e2e mcp, n8n and
+    /// hostile, a short fuzz round, and the deploy check when asked.
     Ci {
         /// Skip the corpus checks even when the corpus exists.
         #[arg(long)]
@@ -77,7 +79,8 @@ enum Task {
         workers: usize,
     },
     /// The cargo-fuzz targets (parsers; parameters, cursors and URL rules through the engine)
-    /// on nightly, seeded from the fixtures (installs nightly and cargo-fuzz when missing).
+    /// on the stable toolchain with RUSTC_BOOTSTRAP=1, seeded from the fixtures (installs
+    /// cargo-fuzz when missing).
     Fuzz(fuzz::Options),
     /// End-to-end checks against real infrastructure started on this machine.
     E2e {
