@@ -104,7 +104,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
     let Loaded { settings, warnings } = Settings::load(&specs)?;
     match command {
         Command::Serve => {
-            telemetry::init(settings.log_format, &settings.log_level);
+            let _log = telemetry::init(settings.log_format, &settings.log_level);
             telemetry::log_panics();
             for warning in &warnings {
                 tracing::warn!("{warning}");
@@ -112,7 +112,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             serve(settings).await
         }
         Command::Sites { json } => {
-            telemetry::init(settings.log_format, "warn");
+            let _log = telemetry::init(settings.log_format, "warn");
             let engine = build_engine(&settings, &regs)?;
             let catalogue = catalogue::catalogue(&engine);
             let text = if json {
@@ -128,12 +128,12 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             action,
             params,
         } => {
-            telemetry::init(settings.log_format, "warn");
+            let _log = telemetry::init(settings.log_format, "warn");
             scrape_once(&settings, &regs, site, action, &params).await
         }
         Command::Mcp => {
             // stdout carries the protocol: the log goes to stderr (telemetry's writer).
-            telemetry::init(settings.log_format, &settings.log_level);
+            let _log = telemetry::init(settings.log_format, &settings.log_level);
             telemetry::log_panics();
             for warning in &warnings {
                 tracing::warn!("{warning}");
