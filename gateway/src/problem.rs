@@ -85,7 +85,7 @@ impl Problem {
             site: Some(site.map(str::to_owned)),
             action: Some(action.map(str::to_owned)),
             retryable: code.retryable(),
-            retry_after: error.retry_after().map(retry_after_secs),
+            retry_after: error.retry_after().map(scraper_core::breaker::ceil_secs),
             request_id: request_id.to_owned(),
         }
     }
@@ -166,13 +166,6 @@ pub fn transport_problem(
 #[derive(Debug, Clone, Copy)]
 pub struct ErrorCodeTag(pub &'static str);
 
-/// Seconds for `Retry-After`, rounded up (a zero wait stays zero).
-fn retry_after_secs(after: std::time::Duration) -> u64 {
-    after
-        .as_secs()
-        .saturating_add(u64::from(after.subsec_nanos() > 0))
-}
-
 /// The id of the request (set by the request-id middleware).
 pub fn request_id_of(req: &HttpRequest) -> String {
     req.extensions()
@@ -245,6 +238,6 @@ mod tests {
         ))
         .unwrap();
         assert!(transport.get("site").is_none());
-        assert_eq!(retry_after_secs(Duration::MAX), u64::MAX);
+        assert_eq!(scraper_core::breaker::ceil_secs(Duration::MAX), u64::MAX);
     }
 }

@@ -18,8 +18,9 @@ use crate::token;
 /// Base of the catalog API.
 pub const API: &str = "https://api.beatport.com/v4/catalog";
 
-/// `GET` of a www.beatport.com page; `what` names it for errors ("Beatport release 42").
-pub async fn page(ctx: &Context, url: &str, what: &str) -> Result<String, ScrapeError> {
+/// `GET` of a www.beatport.com page, answered 2xx; `what` names it for errors ("Beatport
+/// release 42"). Parse it with `Context::parse` (off the async workers when it is big).
+pub async fn page(ctx: &Context, url: &str, what: &str) -> Result<Response, ScrapeError> {
     page_request(ctx, Request::get(url), what).await
 }
 
@@ -28,10 +29,10 @@ pub async fn page_request(
     ctx: &Context,
     request: Request,
     what: &str,
-) -> Result<String, ScrapeError> {
+) -> Result<Response, ScrapeError> {
     let response = ctx.fetch(request).await?;
     match response.status() {
-        200..=299 => Ok(response.into_text()),
+        200..=299 => Ok(response),
         404 | 410 => Err(ScrapeError::not_found(format!("{what} does not exist"))),
         _ => {
             walls::ensure_not_challenged("beatport", &response.text(), false)?;
@@ -78,7 +79,7 @@ async fn token_from(
     what: &str,
 ) -> Result<(String, Option<std::time::Duration>), ScrapeError> {
     let html = page(ctx, token_page, what).await?;
-    let session = pages::anon_session(&html)?.ok_or_else(|| {
+    let session = pages::anon_session(&html.text())?.ok_or_else(|| {
         ScrapeError::changed("the beatport page carries no anonymous session (anonSession)")
     })?;
     Ok(token::of_session(&session))

@@ -219,6 +219,29 @@ impl ScrapeError {
         }
     }
 
+    /// `self` with `after` as its `Retry-After` when it is a `rate_limited` or
+    /// `upstream_unavailable` that does not know one yet (say, from the answer's header).
+    #[must_use]
+    pub fn or_retry_after(self, after: Option<Duration>) -> Self {
+        match self {
+            Self::RateLimited {
+                detail,
+                retry_after: None,
+            } => Self::RateLimited {
+                detail,
+                retry_after: after,
+            },
+            Self::UpstreamUnavailable {
+                detail,
+                retry_after: None,
+            } => Self::UpstreamUnavailable {
+                detail,
+                retry_after: after,
+            },
+            other => other,
+        }
+    }
+
     /// The parameter at fault, for `invalid_params`.
     pub fn param(&self) -> Option<&str> {
         match self {

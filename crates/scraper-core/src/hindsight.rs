@@ -9,9 +9,6 @@ use crate::context::Context;
 use crate::error::ScrapeError;
 use crate::walls;
 
-/// How much of the page is looked at: walls and challenges mark their head.
-const LOOKED_AT: usize = 256 * 1024;
-
 /// `error`, or what the scrape's last page shows instead of the content when it is a wall.
 pub(crate) fn reconsider(context: &Context, error: ScrapeError) -> ScrapeError {
     if !matches!(error, ScrapeError::UpstreamChanged(_)) {
@@ -21,18 +18,18 @@ pub(crate) fn reconsider(context: &Context, error: ScrapeError) -> ScrapeError {
         return error;
     };
     let site = context.site();
-    let head = &page[..page.len().min(LOOKED_AT)];
-    let text = String::from_utf8_lossy(head);
-    if let Some(vendor) = walls::detect_bot_challenge(&text) {
+    // The detectors read the page's head as bytes: no UTF-8 check, no copy.
+    let page: &[u8] = &page;
+    if let Some(vendor) = walls::detect_bot_challenge(page) {
         return ScrapeError::blocked(format!(
             "{} answered a {vendor} bot challenge instead of the page",
             site.name
         ));
     }
     let walled = if site.login_form_everywhere {
-        walls::has_login_marker(&text, site.login_markers)
+        walls::has_login_marker(page, site.login_markers)
     } else {
-        walls::detect_login_wall(&text, site.login_markers)
+        walls::detect_login_wall(page, site.login_markers)
     };
     if walled {
         return ScrapeError::LoginRequired(format!(
@@ -40,7 +37,7 @@ pub(crate) fn reconsider(context: &Context, error: ScrapeError) -> ScrapeError {
             site.name
         ));
     }
-    if let Some(vendor) = walls::detect_captcha(&text) {
+    if let Some(vendor) = walls::detect_captcha(page) {
         return ScrapeError::blocked(format!(
             "{} answered a {vendor} captcha instead of the page",
             site.name

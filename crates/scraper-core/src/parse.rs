@@ -37,18 +37,6 @@ impl Context {
         self.off_workers(move || parse(&response.text())).await
     }
 
-    /// [`Self::parse`] over text the site already holds (a page it decoded itself).
-    pub async fn parse_text<T, F>(&self, text: String, parse: F) -> Result<T, ScrapeError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&str) -> Result<T, ScrapeError> + Send + 'static,
-    {
-        if text.len() <= PARSE_IN_PLACE_BYTES {
-            return parse(&text);
-        }
-        self.off_workers(move || parse(&text)).await
-    }
-
     async fn off_workers<T, F>(&self, run: F) -> Result<T, ScrapeError>
     where
         T: Send + 'static,

@@ -107,35 +107,36 @@ fn contains_any(automaton: Option<&AhoCorasick>, body: &[u8]) -> bool {
     automaton.is_some_and(|a| a.is_match(head(body)))
 }
 
-/// The vendor of a bot-challenge interstitial (Cloudflare, DataDome, Fastly, ...), if `body` is one.
-pub fn detect_bot_challenge(body: &str) -> Option<&'static str> {
-    detect_bot_challenge_in(body.as_bytes())
-}
-
-/// [`detect_bot_challenge`] over raw bytes (a body not yet checked as UTF-8).
-pub fn detect_bot_challenge_in(body: &[u8]) -> Option<&'static str> {
-    find(SCANNER.challenges.as_ref(), CHALLENGE_MARKERS, body)
+/// The vendor of a bot-challenge interstitial (Cloudflare, DataDome, Fastly, ...), if `body` is
+/// one. Text or raw bytes (a body not yet checked as UTF-8) alike.
+pub fn detect_bot_challenge(body: impl AsRef<[u8]>) -> Option<&'static str> {
+    find(
+        SCANNER.challenges.as_ref(),
+        CHALLENGE_MARKERS,
+        body.as_ref(),
+    )
 }
 
 /// The vendor of a captcha widget in `body`, if there is one.
-pub fn detect_captcha(body: &str) -> Option<&'static str> {
-    find(SCANNER.captchas.as_ref(), CAPTCHA_MARKERS, body.as_bytes())
+pub fn detect_captcha(body: impl AsRef<[u8]>) -> Option<&'static str> {
+    find(SCANNER.captchas.as_ref(), CAPTCHA_MARKERS, body.as_ref())
 }
 
 /// Whether `body` looks like a login page: a password field plus a login-ish title or form, or
 /// one of the site's own `markers`.
-pub fn detect_login_wall(body: &str, markers: &[&str]) -> bool {
+pub fn detect_login_wall(body: impl AsRef<[u8]>, markers: &[&str]) -> bool {
+    let body = body.as_ref();
     if has_login_marker(body, markers) {
         return true;
     }
-    let head = head(body.as_bytes());
+    let head = head(body);
     contains_any(SCANNER.passwords.as_ref(), head)
         && contains_any(SCANNER.login_words.as_ref(), head)
 }
 
 /// Whether `body` carries one of the site's own login-wall `markers` (no shared heuristics).
-pub fn has_login_marker(body: &str, markers: &[&str]) -> bool {
-    let head = head(body.as_bytes());
+pub fn has_login_marker(body: impl AsRef<[u8]>, markers: &[&str]) -> bool {
+    let head = head(body.as_ref());
     markers
         .iter()
         .any(|m| memchr::memmem::find(head, m.as_bytes()).is_some())

@@ -3,9 +3,6 @@
 //! [`Failure`], which keeps how sure we are of it so that `posts` can report the most telling
 //! one when every source failed.
 
-use std::time::SystemTime;
-
-use scraper_core::http::parse_retry_after;
 use scraper_core::{Cx, ErrorCode, FetchError, Request, Response, ScrapeError};
 use url::Url;
 
@@ -192,16 +189,7 @@ impl<'a> Api<'a> {
     /// `failure` with what the response adds: its `Retry-After`, and that a configured session
     /// did not help against a login wall.
     fn explained(&self, failure: Failure, response: &Response) -> Failure {
-        let error = match failure.error {
-            ScrapeError::RateLimited {
-                detail,
-                retry_after: None,
-            } => ScrapeError::RateLimited {
-                detail,
-                retry_after: response
-                    .header("retry-after")
-                    .and_then(|v| parse_retry_after(v, SystemTime::now())),
-            },
+        let error = match failure.error.or_retry_after(response.retry_after()) {
             ScrapeError::LoginRequired(detail) if self.state().has_session() => {
                 ScrapeError::LoginRequired(format!(
                     "{detail}; the configured session ({}) was not accepted: it may have expired or been logged out",

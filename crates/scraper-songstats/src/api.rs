@@ -10,9 +10,6 @@
 //! themselves: the host moves, which is why the base URL is a setting, [`HOSTS`] admits any
 //! songstats.com host, and a base URL without a path gets `/enterprise/v1`.
 
-use std::time::SystemTime;
-
-use scraper_core::http::parse_retry_after;
 use scraper_core::site::host_matches;
 use scraper_core::{Cx, Request, Response, ScrapeError};
 use url::{Host, Url};
@@ -113,7 +110,7 @@ pub(crate) async fn call<T>(
             ScrapeError::changed(format!("songstats answered HTTP {}", response.status()))
         }))
     };
-    outcome.map_err(|e| with_retry_after(e, &response))
+    outcome.map_err(|e| e.or_retry_after(response.retry_after()))
 }
 
 async fn send(
@@ -123,36 +120,8 @@ async fn send(
 ) -> Result<Response, ScrapeError> {
     let request = Request::get_url(url.clone())
         .query(query)
-        .header(API_KEY_HEADER, cx.state().key.expose())
-        .header("accept", "application/json");
+        .header(API_KEY_HEADER, cx.state().key.expose());
     Ok(cx.fetch(request).await?)
-}
-
-/// `error` with the answer's `Retry-After`, when it is one that tells when to come back and does
-/// not know yet.
-fn with_retry_after(error: ScrapeError, response: &Response) -> ScrapeError {
-    let told = || {
-        response
-            .header("retry-after")
-            .and_then(|v| parse_retry_after(v, SystemTime::now()))
-    };
-    match error {
-        ScrapeError::RateLimited {
-            detail,
-            retry_after: None,
-        } => ScrapeError::RateLimited {
-            detail,
-            retry_after: told(),
-        },
-        ScrapeError::UpstreamUnavailable {
-            detail,
-            retry_after: None,
-        } => ScrapeError::UpstreamUnavailable {
-            detail,
-            retry_after: told(),
-        },
-        other => other,
-    }
 }
 
 #[cfg(test)]

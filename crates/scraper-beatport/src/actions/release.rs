@@ -32,7 +32,7 @@ pub async fn release(cx: Cx<Beatport>, p: ReleaseParams) -> Result<Release, Scra
     let what = format!("Beatport release {id}");
     let page_url = format!("{WEB}/release/-/{id}");
     let html = upstream::page(&cx, &page_url, &what).await?;
-    let page = pages::release(&html, id)?;
+    let page = cx.parse(&html, move |h| pages::release(h, id)).await?;
     let mut fresh = upstream::offer(cx.state(), page.anon_session.as_ref());
     let release = match page.release {
         Some(release) => release,

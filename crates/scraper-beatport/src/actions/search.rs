@@ -94,7 +94,7 @@ pub async fn search(
     let mut items: Vec<SearchItem> = Vec::new();
     let mut more = false;
     let mut total = Some(0u64);
-    for (kind, mut hits) in pages::search(&html, &kinds)? {
+    for (kind, mut hits) in pages::search(&html.text(), &kinds)? {
         let per_type = per_type as usize;
         if hits.items.len() > per_type {
             tracing::warn!(

@@ -49,9 +49,7 @@ pub async fn top100(
         format!("{base}?page={}&per_page={}", want.page, want.per_page)
     };
     let html = upstream::page(&cx, &url, &what).await?;
-    let (chart, session) = cx
-        .parse_text(html, move |h| pages::top100(h, genre))
-        .await?;
+    let (chart, session) = cx.parse(&html, move |h| pages::top100(h, genre)).await?;
     let fresh = upstream::offer(cx.state(), session.as_ref());
     let window = match window(chart, want) {
         Some(window) => window,

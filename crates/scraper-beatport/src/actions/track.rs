@@ -27,7 +27,7 @@ pub async fn track(cx: Cx<Beatport>, p: TrackParams) -> Result<Track, ScrapeErro
     let mut fresh = None;
     if !upstream::has_token(cx.state()) {
         let html = upstream::page(&cx, &page_url, &what).await?;
-        let (track, session) = pages::track(&html, id)?;
+        let (track, session) = cx.parse(&html, move |h| pages::track(h, id)).await?;
         fresh = upstream::offer(cx.state(), session.as_ref());
         if let Some(track) = track {
             return Ok(track);

@@ -290,7 +290,7 @@ fn challenge_in(response: &Response) -> Option<&'static str> {
     } else {
         &body[..PAGE_HEAD]
     };
-    walls::detect_bot_challenge_in(scanned)
+    walls::detect_bot_challenge(scanned)
 }
 
 /// The metrics label of a status and what it says of the site's health (only a 5xx says it

@@ -162,6 +162,12 @@ impl Response {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// The answer's `Retry-After` (seconds or an HTTP date), as a wait from now.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.header("retry-after")
+            .and_then(|v| super::headers::parse_retry_after(v, std::time::SystemTime::now()))
+    }
+
     /// The URL that answered (after redirects), as the site knows it.
     pub fn url(&self) -> &Url {
         &self.url
@@ -180,18 +186,6 @@ impl Response {
             self.text
                 .get_or_init(|| decode(&self.body, self.header("content-type"))),
         )
-    }
-
-    /// The body as an owned `String`, without copying it when nothing else holds the buffer.
-    pub fn into_text(self) -> String {
-        let content_type = self.header("content-type").map(str::to_owned);
-        let Self { body, text, .. } = self;
-        let text = match text.into_inner() {
-            Some(text) => text,
-            None => decode(&body, content_type.as_deref()),
-        };
-        drop(body);
-        String::from(text)
     }
 
     /// Whether the content type says HTML (or, without one, the body looks like markup).
@@ -278,7 +272,7 @@ mod tests {
         let text = r.text();
         assert_eq!(text, "<p>Motörhead</p>");
         assert_eq!(text.as_ptr(), r.bytes().as_ptr(), "no copy of a UTF-8 body");
-        assert_eq!(r.into_text(), "<p>Motörhead</p>");
+        assert_eq!(r.text().into_owned(), "<p>Motörhead</p>");
     }
 
     #[test]
@@ -288,7 +282,7 @@ mod tests {
             Some("text/html; charset=\"ISO-8859-1\""),
         );
         assert_eq!(latin1.text(), "<p>Motörhead</p>");
-        assert_eq!(latin1.into_text(), "<p>Motörhead</p>");
+        assert_eq!(latin1.text().into_owned(), "<p>Motörhead</p>");
         let ascii = response(b"<p>plain</p>", Some("text/html;charset=windows-1252"));
         assert_eq!(ascii.text(), "<p>plain</p>");
     }
