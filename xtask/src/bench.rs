@@ -12,7 +12,7 @@
 //! per measurement, no parse benchmarks; it proves the machinery, its numbers mean little.
 
 mod load;
-mod procstat;
+pub(crate) mod procstat;
 pub(crate) mod upstream;
 
 use std::fmt::Write as _;

@@ -27,6 +27,18 @@ impl Default for Options {
     }
 }
 
+/// Every site crate's `corpus.env` settings, for a gateway holding all the sites.
+pub(crate) fn all_corpus_env(root: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let mut pairs = Vec::new();
+    for entry in std::fs::read_dir(root.join("crates"))? {
+        let name = entry?.file_name();
+        if let Some(slug) = name.to_str().and_then(|n| n.strip_prefix("scraper-")) {
+            pairs.extend(corpus_env(root, slug)?);
+        }
+    }
+    Ok(pairs)
+}
+
 /// The settings a site needs to answer its recorded corpus: its crate's `corpus.env`
 /// (`TECHNO_SCRAPER_<SLUG>_<NAME>=value` lines, `#` comments), which its own corpus tests read too.
 fn corpus_env(root: &Path, slug: &str) -> anyhow::Result<Vec<(String, String)>> {

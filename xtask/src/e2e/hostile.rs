@@ -31,7 +31,7 @@ const BODY_BYTES: usize = 9 * 1024 * 1024 + 512 * 1024;
 const CLIENTS: usize = 48;
 /// The peak RSS allowed, in MiB: the compose limit (256 MB) less room for the allocator's
 /// slack and what a container adds.
-const RSS_BUDGET_MIB: u64 = 200;
+const RSS_BUDGET_MIB: f64 = 200.0;
 
 /// `cargo xtask e2e hostile` flags.
 #[derive(Debug, clap::Args)]
@@ -116,8 +116,8 @@ pub(crate) fn run(sh: &Shell, options: &Options) -> anyhow::Result<()> {
     let pid = child.id();
     let mut gateway = Guard::new("gateway", child);
     wait_for_port(port, &mut gateway, Duration::from_secs(30))?;
-    let baseline = rss(pid)?;
-    println!("gateway pid {pid} on 127.0.0.1:{port}; RSS at rest {baseline} MiB");
+    let (baseline, _) = crate::bench::procstat::rss_mib(pid)?;
+    println!("gateway pid {pid} on 127.0.0.1:{port}; RSS at rest {baseline:.0} MiB");
 
     let route = probes[0].1.split('?').next().unwrap_or_default().to_owned();
     let slow = slow_bodies(port, &route)?;
@@ -140,7 +140,7 @@ pub(crate) fn run(sh: &Shell, options: &Options) -> anyhow::Result<()> {
         health.status
     );
     println!(
-        "memory: {} rounds of {CLIENTS} clients, {} upstream answers of {:.1} MiB ({} of them at once at most); peak RSS {} MiB (VmHWM; budget {RSS_BUDGET_MIB} MiB, compose limit 256 MB); answers {}",
+        "memory: {} rounds of {CLIENTS} clients, {} upstream answers of {:.1} MiB ({} of them at once at most); peak RSS {:.0} MiB (VmHWM; budget {RSS_BUDGET_MIB:.0} MiB, compose limit 256 MB); answers {}",
         options.rounds,
         memory.hits,
         BODY_BYTES as f64 / (1024.0 * 1024.0),
@@ -155,7 +155,7 @@ pub(crate) fn run(sh: &Shell, options: &Options) -> anyhow::Result<()> {
     );
     anyhow::ensure!(
         memory.peak_mib <= RSS_BUDGET_MIB,
-        "peak RSS {} MiB is over the budget of {RSS_BUDGET_MIB} MiB",
+        "peak RSS {:.0} MiB is over the budget of {RSS_BUDGET_MIB:.0} MiB",
         memory.peak_mib
     );
     println!("\ne2e hostile: all checks passed");
@@ -227,7 +227,7 @@ fn slow_bodies(port: u16, route: &str) -> anyhow::Result<Slow> {
 
 /// What the memory check measured.
 struct Memory {
-    peak_mib: u64,
+    peak_mib: f64,
     hits: usize,
     most_at_once: usize,
     statuses: String,
@@ -264,7 +264,7 @@ fn memory(
         .collect::<Vec<_>>()
         .join(", ");
     Ok(Memory {
-        peak_mib: peak_rss(pid)?,
+        peak_mib: crate::bench::procstat::rss_mib(pid)?.1,
         hits: upstream.hits.load(Ordering::Relaxed),
         most_at_once: upstream.most.load(Ordering::Relaxed),
         statuses,
@@ -304,26 +304,6 @@ fn unique(path: &str, n: usize) -> String {
         first.push_str(&n.to_string());
     }
     format!("{route}?{}", pairs.join("&"))
-}
-
-/// The process's resident memory now, in MiB.
-fn rss(pid: u32) -> anyhow::Result<u64> {
-    status_kib(pid, "VmRSS:").map(|k| k / 1024)
-}
-
-/// The process's peak resident memory, in MiB.
-fn peak_rss(pid: u32) -> anyhow::Result<u64> {
-    status_kib(pid, "VmHWM:").map(|k| k / 1024)
-}
-
-fn status_kib(pid: u32, field: &str) -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .with_context(|| format!("no {field} in /proc/{pid}/status"))
 }
 
 /// The mock upstream: every request answered `200` with the same large HTML body.

@@ -236,28 +236,6 @@ fn catalogue(binary: &Path, env: &BTreeMap<String, String>) -> anyhow::Result<Va
     Ok(serde_json::from_slice(&output.stdout)?)
 }
 
-/// Every `corpus.env` line of the site crates (`TECHNO_SCRAPER_<SITE>_<NAME>=value`).
-fn corpus_settings(root: &Path) -> anyhow::Result<BTreeMap<String, String>> {
-    let mut settings = BTreeMap::new();
-    for entry in std::fs::read_dir(root.join("crates"))? {
-        let file = entry?.path().join("corpus.env");
-        let Ok(text) = std::fs::read_to_string(&file) else {
-            continue;
-        };
-        for line in text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        {
-            let (name, value) = line
-                .split_once('=')
-                .with_context(|| format!("{}: '{line}' is not NAME=value", file.display()))?;
-            settings.insert(name.trim().to_owned(), value.trim().to_owned());
-        }
-    }
-    Ok(settings)
-}
-
 /// One gateway against one upstream, checked by the client over HTTP and stdio.
 struct Run<'a> {
     name: &'static str,
@@ -422,7 +400,7 @@ pub(crate) fn run(sh: &Shell, options: &Options) -> anyhow::Result<()> {
             binary: &binary,
             work: &work,
             upstream_port: replay_port,
-            settings: corpus_settings(&root)?,
+            settings: crate::corpus::all_corpus_env(&root)?.into_iter().collect(),
             calls: json!([]),
             walk: Value::Null,
             corpus: Some(corpus),

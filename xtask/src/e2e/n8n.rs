@@ -245,7 +245,7 @@ pub(crate) fn run(sh: &Shell, options: &Options) -> anyhow::Result<()> {
             "TECHNO_SCRAPER_UPSTREAM_OVERRIDE",
             format!("http://127.0.0.1:{replay_port}"),
         )];
-        let settings = corpus_env(&root)?;
+        let settings = crate::corpus::all_corpus_env(&root)?;
         env.extend(settings.iter().map(|(k, v)| (k.as_str(), v.clone())));
         let (mut gateway, gateway_url) = start_gateway(&binary, &env)?;
         let facebook = has_site(&gateway_url, "facebook")?;
@@ -338,28 +338,6 @@ fn has_site(url: &str, site: &str) -> anyhow::Result<bool> {
         .into_iter()
         .flatten()
         .any(|s| s["slug"] == site))
-}
-
-/// Every site crate's `corpus.env` (`TECHNO_SCRAPER_<SITE>_<NAME>=value` lines).
-fn corpus_env(root: &Path) -> anyhow::Result<Vec<(String, String)>> {
-    let mut pairs = Vec::new();
-    for entry in std::fs::read_dir(root.join("crates"))? {
-        let Ok(text) = std::fs::read_to_string(entry?.path().join("corpus.env")) else {
-            continue;
-        };
-        for line in text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        {
-            if let Some((name, value)) = line.split_once('=')
-                && name.trim().starts_with("TECHNO_SCRAPER_")
-            {
-                pairs.push((name.trim().to_owned(), value.trim().to_owned()));
-            }
-        }
-    }
-    Ok(pairs)
 }
 
 /// n8n, the community node to load, and the shipped workflows.
